@@ -1,0 +1,201 @@
+"""The command line: parse arguments, call the pipeline, turn known errors into exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import signal
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from types import FrameType
+from typing import NoReturn
+
+from digest import __version__
+from digest.errors import (
+    ConfigError,
+    DigestError,
+    TemplateError,
+    UpstreamInvalid,
+    UpstreamUnavailable,
+    UsageError,
+)
+
+log = logging.getLogger("digest")
+
+# The one place errors become exit codes; the README's table mirrors this.
+EXIT_OK = 0
+EXIT_CODES: tuple[tuple[type[DigestError], int], ...] = (
+    (UsageError, 2),
+    (ConfigError, 2),
+    (TemplateError, 2),
+    (UpstreamUnavailable, 3),
+    (UpstreamInvalid, 4),
+    (DigestError, 1),
+)
+
+EPILOG = """\
+examples:
+  digest build                          build yesterday (UTC), Korean and English
+  digest build --date 2026-02-20        build one day
+  digest build --date 2026-02-20 --lang en --dry-run
+  DIGEST_API_BASE_URL=http://127.0.0.1:8000 digest build --date 2026-02-20
+
+exit codes: 0 written, unchanged or empty day; 2 usage, config or template error;
+3 API unavailable after retries; 4 API answered with data that cannot be trusted
+(nothing was replaced); 1 anything else.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one `Error:` line and exit 2 like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"Error: {message} (see '{self.prog} --help')\n")
+        sys.exit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="digest",
+        allow_abbrev=False,
+        description="Turn the Hugging Face Daily Papers feed into Jekyll posts.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"digest {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    build = commands.add_parser(
+        "build",
+        allow_abbrev=False,
+        help="fetch one day's papers and write its posts",
+        description="Fetch one day's papers, rank them by upvotes and write a post per language.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    build.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="the day to build (default: yesterday, UTC; today's list still grows)",
+    )
+    build.add_argument(
+        "--config",
+        metavar="PATH",
+        type=Path,
+        help="settings file (default: ./config.yaml if present, else defaults)",
+    )
+    build.add_argument(
+        "--lang",
+        metavar="LANG",
+        default="all",
+        help="one configured language (ko, en) or 'all' (default)",
+    )
+    build.add_argument(
+        "--output",
+        metavar="DIR",
+        type=Path,
+        help="folder for the posts (default: output_dir from config, _posts)",
+    )
+    build.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="fetch and render, report what would change, write nothing",
+    )
+    build.add_argument(
+        "--force", action="store_true", help="replace posts even when the new data looks suspicious"
+    )
+    verbosity = build.add_mutually_exclusive_group()
+    verbosity.add_argument("-v", "--verbose", action="store_true", help="say more")
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    return parser
+
+
+def parse_day(text: str, today: date) -> date:
+    """A real calendar day in YYYY-MM-DD form, not after today (UTC)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise UsageError(f"--date: expected YYYY-MM-DD, got {text!r}")
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--date: {text} is not a real day") from None
+    if day > today:
+        raise UsageError(f"--date: {text} is in the future (today is {today} UTC)")
+    return day
+
+
+def _languages(choice: str, configured: Sequence[str]) -> list[str]:
+    if choice == "all":
+        return list(configured)
+    if choice not in configured:
+        raise UsageError(
+            f"--lang: {choice!r} is not a configured language ({', '.join(configured)} or all)"
+        )
+    return [choice]
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from digest.build import build_day
+    from digest.config import load_config
+
+    today = datetime.now(timezone.utc).date()
+    day = parse_day(args.date, today) if args.date is not None else today - timedelta(days=1)
+    config = load_config(args.config)
+    if args.output:
+        config = replace(config, output_dir=args.output)
+    languages = _languages(args.lang, config.languages)
+    if day == today:
+        log.warning("%s is today (UTC): its list keeps growing until the day ends", day)
+    report = build_day(day, config, languages, dry_run=args.dry_run, force=args.force)
+    if not args.quiet:
+        print(report.summary() + (" (dry run)" if args.dry_run else ""))
+    return EXIT_OK
+
+
+def _setup_logging(verbose: bool, quiet: bool) -> None:
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LevelPrefixFormatter())
+    root = logging.getLogger("digest")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+class _LevelPrefixFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        prefix = "warning: " if record.levelno == logging.WARNING else ""
+        return prefix + record.getMessage()
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    # Raising lets `finally` blocks run: an interrupted write removes its temp file.
+    raise SystemExit(128 + signum)
+
+
+def exit_code_for(error: DigestError) -> int:
+    return next(code for kind, code in EXIT_CODES if isinstance(error, kind))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `digest` command; returns the exit code."""
+    # Posts are UTF-8 whatever the locale; so is what we print about them.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    args = _parser().parse_args(argv)
+    _setup_logging(args.verbose, args.quiet)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        return _run_build(args)
+    except DigestError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return exit_code_for(error)
+    except KeyboardInterrupt:
+        print("Error: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,45 @@
+"""The one error tree: every failure `digest` knows about, each raised by the module named below.
+
+The CLI turns these into one `Error: …` line and an exit code (see `digest.cli.EXIT_CODES`);
+anything that is not a `DigestError` is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class DigestError(Exception):
+    """Base of every known failure."""
+
+
+class UsageError(DigestError):
+    """A command-line argument is wrong (raised by `cli` and `build`)."""
+
+
+class ConfigError(DigestError):
+    """The config file is unreadable or invalid (raised by `config`); lists every problem."""
+
+    def __init__(self, problems: list[str], source: str = "config") -> None:
+        self.problems = problems
+        self.source = source
+        head = f"{source}: " if len(problems) == 1 else f"{source} has {len(problems)} problems: "
+        super().__init__(head + "; ".join(problems))
+
+
+class TemplateError(DigestError):
+    """A template is missing or broken (raised by `render`)."""
+
+
+class UpstreamError(DigestError):
+    """The daily papers API could not be used (raised by `fetch`)."""
+
+
+class UpstreamUnavailable(UpstreamError):
+    """The API did not answer successfully, even after the bounded retries."""
+
+
+class UpstreamInvalid(UpstreamError):
+    """The API answered 200 with something that is not a daily papers payload."""
+
+
+class OutputError(DigestError):
+    """A post could not be written or read back (raised by `write`)."""

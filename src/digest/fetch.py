@@ -1,0 +1,223 @@
+"""The network: the only module that talks HTTP, to the Hugging Face daily papers API."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from digest import __version__
+from digest.config import ApiSettings
+from digest.errors import UpstreamInvalid, UpstreamUnavailable
+
+log = logging.getLogger(__name__)
+
+ENDPOINT = "/api/daily_papers"
+USER_AGENT = f"digest/{__version__} (Hugging Face daily papers to Jekyll; python-requests)"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+MAX_PAGES = 100
+# A real day of exactly 50 items hints that the server may cap pages at 50 whatever `limit`
+# says; a page that size is never taken as the last one.
+SERVER_PAGE_CAP = 50
+_TRANSIENT = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One query's items, validated in shape, with when the server answered."""
+
+    items: list[dict[str, Any]]
+    fetched_at: datetime
+    bodies: list[bytes] = field(default_factory=list)
+
+
+def fetch_day(day: date, api: ApiSettings, session: requests.Session | None = None) -> Fetched:
+    """Every item the API lists for `day`, across pages."""
+    return fetch_papers({"date": day.isoformat()}, api, session)
+
+
+def fetch_papers(
+    query: dict[str, str], api: ApiSettings, session: requests.Session | None = None
+) -> Fetched:
+    """Page through the API for `query` until a short page, an empty one, or no new papers."""
+    own_session = session is None
+    session = session or new_session()
+    try:
+        items: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        bodies: list[bytes] = []
+        fetched_at: datetime | None = None
+        for page in range(MAX_PAGES):
+            params = {**query, "limit": str(api.page_size), "p": str(page)}
+            response = _get(session, api.base_url + ENDPOINT, params, api)
+            fetched_at = fetched_at or _server_time(response)
+            bodies.append(response.content)
+            batch = parse_payload(response.content, response.url)
+            fresh = [item for item in batch if item["paper"]["id"] not in seen]
+            seen.update(item["paper"]["id"] for item in fresh)
+            items.extend(fresh)
+            # An API that ignores `p` repeats page 0 forever: stop when nothing is new.
+            if not fresh or len(batch) < min(api.page_size, SERVER_PAGE_CAP):
+                break
+        log.debug("fetched %d items in %d page(s)", len(items), len(bodies))
+        return Fetched(items=items, fetched_at=fetched_at or _now(), bodies=bodies)
+    finally:
+        if own_session:
+            session.close()
+
+
+def new_session() -> requests.Session:
+    session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
+    session.headers["Accept"] = "application/json"
+    # Proxies and .netrc from the environment are fine; nothing else should change our requests.
+    return session
+
+
+def _get(
+    session: requests.Session, url: str, params: dict[str, str], api: ApiSettings
+) -> requests.Response:
+    """GET with bounded retries on transient failures, following same-host redirects only."""
+    attempt = 0
+    while True:
+        retry_after: float | None = None
+        try:
+            response = _get_following_redirects(session, url, params, api)
+        except _TRANSIENT as exc:
+            problem = _describe_exception(exc)
+        else:
+            if response.status_code == 200:
+                return response
+            problem = f"HTTP {response.status_code}"
+            if response.status_code not in RETRY_STATUSES:
+                raise UpstreamUnavailable(f"{_where(url)} answered {problem}; not retrying")
+            retry_after = _retry_after(response.headers.get("Retry-After"))
+        if attempt >= api.retries:
+            tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
+            raise UpstreamUnavailable(f"{_where(url)} failed after {tries}: {problem}")
+        wait = max(api.backoff * 2**attempt, retry_after or 0.0)
+        if wait > api.max_retry_wait:
+            raise UpstreamUnavailable(
+                f"{_where(url)} {problem} and asks to wait {wait:.0f}s, "
+                f"more than api.max_retry_wait ({api.max_retry_wait:.0f}s)"
+            )
+        log.warning(
+            "%s: %s; retrying in %.1fs (%d/%d)",
+            _where(url),
+            problem,
+            wait,
+            attempt + 1,
+            api.retries,
+        )
+        time.sleep(wait)
+        attempt += 1
+
+
+def _get_following_redirects(
+    session: requests.Session, url: str, params: dict[str, str], api: ApiSettings
+) -> requests.Response:
+    origin = urlsplit(url)[:2]
+    response = session.get(url, params=params, timeout=api.timeout, allow_redirects=False)
+    for _ in range(MAX_REDIRECTS):
+        if response.status_code not in REDIRECT_STATUSES:
+            return response
+        target = urljoin(response.url, response.headers.get("Location", ""))
+        # Following a redirect off the configured host would trust data we never asked for.
+        if urlsplit(target)[:2] != origin:
+            raise UpstreamInvalid(f"{_where(url)} redirected to another host: {_where(target)}")
+        response = session.get(target, timeout=api.timeout, allow_redirects=False)
+    raise UpstreamInvalid(f"{_where(url)} redirected more than {MAX_REDIRECTS} times")
+
+
+def parse_payload(body: bytes, url: str = "the API") -> list[dict[str, Any]]:
+    """Decode a daily papers body: a JSON list of objects that each have a `paper.id`."""
+    where = _where(url)
+    if body.lstrip()[:1] == b"<":
+        raise UpstreamInvalid(f"{where} answered with an HTML page, not JSON")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise UpstreamInvalid(f"{where} answered with text that is not UTF-8: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise UpstreamInvalid(
+            f"{where} answered with invalid JSON ({exc.msg} at line {exc.lineno} "
+            f"column {exc.colno}; {len(body)} bytes)"
+        ) from None
+    if not isinstance(data, list):
+        raise UpstreamInvalid(f"{where} answered with a JSON {_json_type(data)}, expected a list")
+    for index, item in enumerate(data):
+        paper = item.get("paper") if isinstance(item, dict) else None
+        if not isinstance(paper, dict):
+            raise UpstreamInvalid(f"{where}: item {index} has no 'paper' object")
+        paper_id = paper.get("id")
+        if not isinstance(paper_id, str) or not paper_id.strip():
+            raise UpstreamInvalid(f"{where}: item {index} has no 'paper.id' string")
+    return data
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "object", str: "string", bool: "boolean", type(None): "null"}
+    return names.get(type(value), "number")
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - _now()).total_seconds())
+
+
+def _server_time(response: requests.Response) -> datetime | None:
+    """When the server answered (its Date header): the moment the upvotes were counted."""
+    try:
+        when = parsedate_to_datetime(response.headers.get("Date", ""))
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def _describe_exception(exc: Exception) -> str:
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "connection broke while reading the answer"
+    text = str(exc)
+    if "Connection refused" in text:
+        return "connection refused"
+    if "resolve" in text or "Name or service not known" in text:
+        return "cannot resolve the host name"
+    if "reset" in text.lower() or "aborted" in text.lower():
+        return "connection reset"
+    return f"connection failed ({type(exc).__name__})"
+
+
+def _where(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,147 @@
+"""Papers: a typed `Paper` built from an API item of any era, tolerant of absent or odd fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper as a post shows it; `None`/empty means the API did not say."""
+
+    id: str
+    title: str
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    upvotes: int = 0
+    comments: int = 0
+    organization: str | None = None
+    ai_summary: str | None = None
+    keywords: tuple[str, ...] = ()
+    github_repo: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    thumbnail: str | None = None
+
+    @property
+    def hf_url(self) -> str:
+        return f"https://huggingface.co/papers/{self.id}"
+
+    @property
+    def arxiv_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.id}"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"https://arxiv.org/pdf/{self.id}"
+
+
+def normalize_space(text: str) -> str:
+    """Collapse arXiv line wrapping and runs of blanks into single spaces."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def _str(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = normalize_space(value)
+    return text or None
+
+
+def _count(value: Any) -> int:
+    """A non-negative count; anything that is not a number counts as 0."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return max(value, 0)
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        return max(int(value), 0)
+    return 0
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _url(value: Any) -> str | None:
+    text = _str(value)
+    if not text or " " in text:
+        return None
+    parts = urlsplit(text)
+    return text if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _authors(value: Any) -> tuple[str, ...]:
+    names: list[str] = []
+    for author in value if isinstance(value, list) else ():
+        if not isinstance(author, Mapping) or author.get("hidden") is True:
+            continue
+        name = _str(author.get("name"))
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def _keywords(value: Any) -> tuple[str, ...]:
+    words: list[str] = []
+    for word in value if isinstance(value, list) else ():
+        text = _str(word)
+        if text and text not in words:
+            words.append(text)
+    return tuple(words)
+
+
+def _organization(*candidates: Any) -> str | None:
+    for org in candidates:
+        if isinstance(org, Mapping):
+            name = _str(org.get("fullname")) or _str(org.get("name"))
+            if name:
+                return name
+    return None
+
+
+def paper_from_item(item: Mapping[str, Any]) -> Paper:
+    """Build a Paper from one API item (its `paper.id` is already checked by `fetch`)."""
+    paper = item["paper"]
+    stars = paper.get("githubStars")
+    return Paper(
+        id=normalize_space(paper["id"]),
+        title=_str(paper.get("title")) or _str(item.get("title")) or paper["id"],
+        abstract=_str(paper.get("summary")) or _str(item.get("summary")) or "",
+        authors=_authors(paper.get("authors")),
+        upvotes=_count(paper.get("upvotes")),
+        comments=_count(item.get("numComments")),
+        organization=_organization(paper.get("organization"), item.get("organization")),
+        ai_summary=_str(paper.get("ai_summary")),
+        keywords=_keywords(paper.get("ai_keywords")),
+        github_repo=_url(paper.get("githubRepo")),
+        github_stars=_count(stars) if _is_number(stars) else None,
+        project_page=_url(paper.get("projectPage")),
+        thumbnail=_url(item.get("thumbnail")),
+    )
+
+
+def papers_from_items(items: Iterable[Mapping[str, Any]]) -> list[Paper]:
+    """Papers from API items, one per arXiv id: a repeated id is merged into one paper."""
+    merged: dict[str, Paper] = {}
+    for item in items:
+        paper = paper_from_item(item)
+        merged[paper.id] = _merge(merged[paper.id], paper) if paper.id in merged else paper
+    return list(merged.values())
+
+
+def _merge(first: Paper, second: Paper) -> Paper:
+    """Keep the better-counted copy; fill its gaps from the other."""
+    keep, other = (
+        (first, second)
+        if (first.upvotes, first.comments) >= (second.upvotes, second.comments)
+        else (second, first)
+    )
+    gaps = {f.name: getattr(other, f.name) for f in fields(Paper) if not getattr(keep, f.name)}
+    return replace(keep, **{k: v for k, v in gaps.items() if v})

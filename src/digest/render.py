@@ -1,0 +1,296 @@
+"""Rendering: ranked papers to a post's text (front matter by code, body by Jinja). Pure."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from digest.config import Config
+from digest.errors import TemplateError
+from digest.models import Paper, normalize_space
+
+LANGUAGE_NAMES = {"ko": "한국어", "en": "English", "zh": "中文", "ja": "日本語"}
+SNAPSHOT_KEY = "upvotes_as_of"
+COUNT_KEY = "papers"
+FRONT_MATTER_TIME = "%Y-%m-%d %H:%M:%S %z"
+
+
+class SafeMarkdown(str):
+    """Text that is already safe to place in Markdown; templates print it as it is."""
+
+
+# Escaping untrusted text for both kramdown (Jekyll) and Python-Markdown: backslash escapes
+# where both parsers honour them, HTML entities for the rest. `{` and `}` become entities so
+# `{{`/`{%` never reach Liquid even where render_with_liquid is unsupported (Jekyll 3).
+_BACKSLASHED = "\\`*_[]#"
+_ENTITIES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#39;",
+    "|": "&#124;",
+    "$": "&#36;",
+    "{": "&#123;",
+    "}": "&#125;",
+    "~": "&#126;",
+}
+_ESCAPES = str.maketrans({**{c: "\\" + c for c in _BACKSLASHED}, **_ENTITIES})
+# kramdown turns -- into an en dash and ... into an ellipsis: keep the characters as typed.
+_TYPOGRAPHIC = re.compile(r"-(?=-)|\.(?=\.\.)")
+# At the start of a line these would open a list, a heading underline or a definition.
+_BLOCK_START = re.compile(r"^(?:[-+=:]|\d+[.)](?=\s|$))")
+
+
+def _entity(match: re.Match[str]) -> str:
+    """Encode the match's last character ("1." keeps its digit, loses its list marker)."""
+    text = match.group()
+    return f"{text[:-1]}&#{ord(text[-1])};"
+
+
+def escape_markdown(text: str) -> str:
+    """Make API text inert in Markdown and HTML: what a reader sees is exactly the text."""
+    text = normalize_space(text).translate(_ESCAPES)
+    text = _TYPOGRAPHIC.sub(_entity, text)
+    return _BLOCK_START.sub(_entity, text, count=1)
+
+
+def safe_url(url: str) -> SafeMarkdown:
+    """A link target that cannot end the link early or open a table, math or Liquid."""
+    return SafeMarkdown(quote(url, safe="/:?#@!&=+,;%-._~*'"))
+
+
+def _finalize(value: Any) -> Any:
+    """Every `{{ … }}` in a template prints through here: untrusted text is escaped by default."""
+    if value is None:
+        return ""
+    if isinstance(value, (SafeMarkdown, Markup)):
+        return value
+    if isinstance(value, str):
+        return escape_markdown(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A paper as a template sees it: its rank, its text, and link targets made safe."""
+
+    rank: int
+    paper: Paper
+    authors: tuple[str, ...]
+    more_authors: int
+    hf_url: SafeMarkdown
+    arxiv_url: SafeMarkdown
+    pdf_url: SafeMarkdown
+    github_url: SafeMarkdown | None
+    project_url: SafeMarkdown | None
+
+
+@dataclass(frozen=True)
+class Translation:
+    lang: str
+    label: str
+    url: SafeMarkdown
+
+
+@dataclass(frozen=True)
+class Post:
+    """A rendered post: its file name in the output folder and its full text."""
+
+    lang: str
+    filename: str
+    text: str
+    count: int
+
+
+def slug_for(day: date, lang: str) -> str:
+    """Unique per date and language, so `/posts/:title/` permalinks never collide."""
+    return f"daily-papers-{day.isoformat()}-{lang}"
+
+
+def filename_for(day: date, lang: str) -> str:
+    return f"{day.isoformat()}-{slug_for(day, lang)}.md"
+
+
+def permalink_for(config: Config, day: date, lang: str) -> str | None:
+    return config.permalink.format(slug=slug_for(day, lang)) if config.permalink else None
+
+
+def _relative_link(config: Config, day: date, src: str, dst: str) -> str:
+    """A link from one language's post to another's that works under any site base URL."""
+    if not config.permalink:
+        # Without a set permalink, assume sibling pages as Chirpy's /posts/:title/ makes them.
+        return f"../{slug_for(day, dst)}/"
+    here, there = permalink_for(config, day, src), permalink_for(config, day, dst)
+    assert here and there
+    # A browser resolves against the page's folder: the page itself for a pretty URL ("/x/").
+    base = here if here.endswith("/") else posixpath.dirname(here)
+    rel = posixpath.relpath(there, base)
+    return rel + "/" if there.endswith("/") else rel
+
+
+def _entries(papers: Sequence[Paper], max_authors: int) -> list[Entry]:
+    return [
+        Entry(
+            rank=rank,
+            paper=paper,
+            authors=paper.authors[:max_authors],
+            more_authors=max(len(paper.authors) - max_authors, 0),
+            hf_url=safe_url(paper.hf_url),
+            arxiv_url=safe_url(paper.arxiv_url),
+            pdf_url=safe_url(paper.pdf_url),
+            github_url=safe_url(paper.github_repo) if paper.github_repo else None,
+            project_url=safe_url(paper.project_page) if paper.project_page else None,
+        )
+        for rank, paper in enumerate(papers, start=1)
+    ]
+
+
+def _post_datetime(config: Config, day: date) -> datetime:
+    return datetime.combine(day, time.fromisoformat(config.post_time), tzinfo=config.tz)
+
+
+def front_matter(
+    config: Config, day: date, lang: str, count: int, snapshot: datetime
+) -> dict[str, Any]:
+    """The post's front matter; every value is data, dumped by code, never templated."""
+    title = config.title_for(lang).format(date=day.isoformat(), count=count)
+    matter: dict[str, Any] = {
+        "title": title,
+        "date": _post_datetime(config, day).strftime(FRONT_MATTER_TIME),
+        "categories": list(config.categories),
+        "tags": list(config.tags),
+    }
+    if config.author:
+        matter["author"] = config.author
+    matter["lang"] = lang
+    matter["lang_ref"] = f"daily-papers-{day.isoformat()}"
+    permalink = permalink_for(config, day, lang)
+    if permalink:
+        matter["permalink"] = permalink
+    others = [other for other in config.languages if other != lang]
+    if others and config.permalink:
+        matter["translations"] = {other: permalink_for(config, day, other) for other in others}
+    matter[COUNT_KEY] = count
+    matter[SNAPSHOT_KEY] = snapshot.astimezone(config.tz).strftime(FRONT_MATTER_TIME)
+    # Titles and abstracts are data, not templates: Liquid must never run on them.
+    matter["render_with_liquid"] = False
+    return matter
+
+
+class _QuotingDumper(yaml.SafeDumper):
+    """Double-quotes every string: Ruby's YAML rejects some plain scalars PyYAML writes."""
+
+
+def _quoted_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+
+
+def _flow_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
+
+
+def _plain_key_mapping(dumper: yaml.SafeDumper, value: dict[str, Any]) -> yaml.MappingNode:
+    """Keys are our own identifiers, written plain; only values are quoted."""
+    pairs = [
+        (yaml.ScalarNode("tag:yaml.org,2002:str", str(key)), dumper.represent_data(item))
+        for key, item in value.items()
+    ]
+    return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=False)
+
+
+_QuotingDumper.add_representer(str, _quoted_str)
+_QuotingDumper.add_representer(dict, _plain_key_mapping)
+_QuotingDumper.add_representer(SafeMarkdown, _quoted_str)
+_QuotingDumper.add_representer(list, _flow_list)
+
+
+def dump_front_matter(matter: dict[str, Any]) -> str:
+    body = yaml.dump(
+        matter,
+        Dumper=_QuotingDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=2**31 - 1,  # never fold a long title across lines
+        default_flow_style=False,
+    )
+    return f"---\n{body}---\n"
+
+
+def default_templates_dir() -> Path:
+    """Packaged templates in a wheel; the repository's top-level templates/ in a checkout."""
+    packaged = Path(str(resources.files("digest"))) / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+@lru_cache(maxsize=8)
+def template_environment(user_dir: Path | None) -> jinja2.Environment:
+    """User templates first, file by file; the packaged defaults after."""
+    searched = [str(d) for d in (user_dir, default_templates_dir()) if d is not None]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(searched, encoding="utf-8"),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["searched_paths"] = searched
+    return env
+
+
+def _template(config: Config, name: str) -> jinja2.Template:
+    env = template_environment(config.templates_dir)
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateNotFound:
+        where = ", ".join(env.globals["searched_paths"])
+        raise TemplateError(f"template '{name}' not found in: {where}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
+
+
+def render_post(
+    papers: Sequence[Paper], day: date, lang: str, config: Config, snapshot: datetime
+) -> Post:
+    """One language's post for a day's ranked papers."""
+    template = _template(config, f"daily.{lang}.md")
+    matter = front_matter(config, day, lang, len(papers), snapshot)
+    context = {
+        "lang": lang,
+        "date": day.isoformat(),
+        "title": matter["title"],
+        "count": len(papers),
+        "entries": _entries(papers, config.max_authors),
+        "snapshot": snapshot.astimezone(config.tz).strftime("%Y-%m-%d %H:%M %Z"),
+        "translations": [
+            Translation(
+                other,
+                LANGUAGE_NAMES.get(other, other),
+                SafeMarkdown(_relative_link(config, day, lang, other)),
+            )
+            for other in config.languages
+            if other != lang
+        ],
+    }
+    try:
+        body = template.render(context)
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template '{template.name}': {exc}") from None
+    text = dump_front_matter(matter) + "\n" + body.strip("\n") + "\n"
+    return Post(lang=lang, filename=filename_for(day, lang), text=text, count=len(papers))

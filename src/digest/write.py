@@ -1,0 +1,98 @@
+"""The disk: the only module that writes files, atomically, and only inside the output folder."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from enum import Enum
+from pathlib import Path
+
+from digest.errors import OutputError
+
+TEMP_PREFIX = ".digest-"
+TEMP_SUFFIX = ".tmp"
+
+
+class Outcome(str, Enum):
+    WRITTEN = "written"
+    UNCHANGED = "unchanged"
+
+
+def safe_join(root: Path, name: str) -> Path:
+    """`root/name`, refusing any name that would land outside `root`."""
+    candidate = Path(name)
+    if candidate.is_absolute() or ".." in candidate.parts or not candidate.parts:
+        raise OutputError(f"refusing to write outside the output folder: {name!r}")
+    target = (root / candidate).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise OutputError(f"refusing to write outside the output folder: {name!r}")
+    return root / candidate
+
+
+def read_existing(root: Path, name: str) -> str | None:
+    """The current text of `root/name`, or None when there is no such file."""
+    path = safe_join(root, name)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OutputError(f"cannot read {path}: {exc}") from None
+
+
+def write_text(root: Path, name: str, text: str) -> Outcome:
+    """Write `text` as UTF-8 to `root/name` atomically; same bytes leave the file untouched."""
+    path = safe_join(root, name)
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return Outcome.UNCHANGED
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise OutputError(f"cannot read {path}: {exc}") from None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _replace_atomically(path, data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return Outcome.WRITTEN
+
+
+def _replace_atomically(path: Path, data: bytes) -> None:
+    """Temp file in the same folder, fsync, rename: readers see the old file or the new one."""
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp makes 0600 files; a post should be readable like any file the user makes.
+        os.chmod(temp_name, 0o666 & ~_umask())
+        os.replace(temp_name, path)
+    except BaseException:
+        # Also on KeyboardInterrupt/SystemExit (SIGINT, SIGTERM): leave no temp litter.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # not possible on every platform; the rename itself is still atomic
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,94 @@
+"""Shared test fixtures: the fake API on 127.0.0.1 and a way to run the real CLI in-process."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from digest.cli import main
+from hf_server import FIXTURES, Knobs, RunningServer, serve
+
+FIXTURE_DAYS = ("2024-06-20", "2025-06-10", "2026-02-20")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the current output (review with git diff)",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every test runs in an empty folder, and no test can reach the real API by accident:
+    without the `hf_server` fixture the API is a closed port on 127.0.0.1 (the discard port)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DIGEST_API_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.delenv("HF_ENDPOINT", raising=False)
+
+
+@pytest.fixture
+def hf_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[RunningServer]:
+    """The fake API, fast retries, and DIGEST_API_BASE_URL pointing at it."""
+    with serve(Knobs()) as server:
+        monkeypatch.setenv("DIGEST_API_BASE_URL", server.url)
+        yield server
+
+
+def fixture_items(day: str) -> list[dict]:
+    return json.loads((FIXTURES / f"daily_papers_{day}.json").read_text(encoding="utf-8"))
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def error_lines(self) -> list[str]:
+        return [line for line in self.err.splitlines() if line.startswith("Error:")]
+
+
+FAST_API = "api:\n  backoff: 0.01\n  timeout: 2\n  retries: 2\n"
+
+
+@pytest.fixture
+def write_config(tmp_path: Path):
+    """Write a config file in the test folder; fast retries unless the text sets its own api."""
+
+    def write(text: str = "", name: str = "config.yaml") -> Path:
+        path = tmp_path / name
+        body = text if "api:" in text else text + "\n" + FAST_API
+        path.write_text(body, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]):
+    """Run `digest ARGS…` in-process, as a user would from the shell."""
+
+    def invoke(*args: str) -> Run:
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse: --help, --version, usage errors
+            code = exc.code if isinstance(exc.code, int) else 1
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return invoke

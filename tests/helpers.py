@@ -1,0 +1,34 @@
+"""Reading posts back the way a reader meets them: front matter, and the text of the HTML."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import frontmatter
+import markdown
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def load_post(path: Path) -> frontmatter.Post:
+    return frontmatter.loads(path.read_text(encoding="utf-8"))
+
+
+def body_html(path: Path) -> str:
+    return markdown.markdown(load_post(path).content)
+
+
+def visible_text(fragment: str) -> str:
+    return html.unescape(TAG.sub("", fragment))
+
+
+def paper_headings(path: Path) -> list[str]:
+    """The text of each paper's heading, in order, with its "N. " rank prefix."""
+    found = re.findall(r"<h3>(.*?)</h3>", body_html(path), flags=re.S)
+    return [visible_text(h) for h in found]
+
+
+def paragraphs(path: Path) -> list[str]:
+    return [visible_text(p) for p in re.findall(r"<p>(.*?)</p>", body_html(path), flags=re.S)]

@@ -1,0 +1,156 @@
+"""A real HTTP server on 127.0.0.1 that plays the daily papers API from recorded responses.
+
+Fault knobs (attributes of `Knobs`) make it fail the ways the real one does, or lies.
+Used by the tests (through the `hf_server` fixture) and by the benchmark script.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+FIXTURES = Path(__file__).parent / "fixtures" / "hf-api"
+# The Date header is the "upvotes as of" time in a post: by default the server answers as of
+# 07:45 UTC on the requested day, when the fixtures were recorded, so posts are reproducible.
+RECORDED = "recorded"
+
+
+@dataclass
+class Knobs:
+    """How the server answers; tests change these between requests."""
+
+    days: dict[str, bytes] = field(default_factory=dict)  # date -> body, beside the fixtures
+    fixtures_dir: Path = FIXTURES
+    date_header: str | None = RECORDED  # or a fixed HTTP date, or None for the real clock
+    latency: float = 0.0  # seconds before every answer
+    # Statuses to answer with, one per request, before answering normally.
+    fail_with: list[int] = field(default_factory=list)
+    fail_forever: int | None = None
+    retry_after: str | None = None
+    body: bytes | None = None  # answer every request with this body (status 200)
+    content_type: str = "application/json; charset=utf-8"
+    cut_body_at: int | None = None  # promise the whole body, send this many bytes, close
+    redirect_to: str | None = None
+    ignore_paging: bool = False  # answer every page with the whole day, like a broken API
+    page_cap: int | None = None  # serve at most this many items a page, whatever `limit` says
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # quiet test output
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        fixed = self.server.knobs.date_header
+        if fixed == RECORDED:
+            day = parse_qs(urlsplit(self.path).query).get("date", ["2026-02-20"])[-1]
+            try:
+                when = datetime.strptime(day, "%Y-%m-%d").replace(hour=7, minute=45)
+            except ValueError:
+                return super().date_time_string(timestamp)
+            return format_datetime(when.replace(tzinfo=timezone.utc), usegmt=True)
+        return fixed if fixed and timestamp is None else super().date_time_string(timestamp)
+
+    def do_GET(self) -> None:
+        knobs = self.server.knobs
+        url = urlsplit(self.path)
+        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        with self.server.lock:
+            self.server.requests.append((url.path, query))
+            status = knobs.fail_with.pop(0) if knobs.fail_with else knobs.fail_forever
+        if knobs.latency:
+            time.sleep(knobs.latency)
+        if knobs.redirect_to:
+            self._send(302, b"", extra={"Location": knobs.redirect_to})
+        elif status:
+            extra = {"Retry-After": knobs.retry_after} if knobs.retry_after else {}
+            self._send(status, b'{"error": "fault injected"}', extra=extra)
+        elif url.path != "/api/daily_papers":
+            self._send(404, b'{"error": "not found"}')
+        else:
+            self._send(200, knobs.body if knobs.body is not None else self._papers(query))
+
+    def _papers(self, query: dict[str, str]) -> bytes:
+        knobs = self.server.knobs
+        day = query.get("date", "")
+        raw = knobs.days.get(day)
+        if raw is None:
+            path = knobs.fixtures_dir / f"daily_papers_{day}.json"
+            raw = path.read_bytes() if day and path.is_file() else b"[]"
+        if knobs.ignore_paging:
+            return raw
+        limit = int(query.get("limit", "50"))
+        if knobs.page_cap:
+            limit = min(limit, knobs.page_cap)
+        page = int(query.get("p", "0"))
+        items = json.loads(raw)
+        if page == 0 and len(items) <= limit:
+            return raw  # the recorded bytes, verbatim
+        chunk = items[page * limit : (page + 1) * limit]
+        return json.dumps(chunk, ensure_ascii=False).encode("utf-8")
+
+    def _send(self, status: int, body: bytes, extra: dict[str, str] | None = None) -> None:
+        knobs = self.server.knobs
+        self.send_response(status)
+        self.send_header("Content-Type", knobs.content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if knobs.cut_body_at is not None and status == 200:
+            self.wfile.write(body[: knobs.cut_body_at])
+            self.wfile.flush()
+            # RST instead of FIN: the client sees a reset in the middle of the body.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            return
+        self.wfile.write(body)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, knobs: Knobs) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.knobs = knobs
+        self.lock = threading.Lock()
+        self.requests: list[tuple[str, dict[str, str]]] = []
+
+
+@dataclass
+class RunningServer:
+    url: str
+    knobs: Knobs
+    requests: list[tuple[str, dict[str, str]]]
+
+    def dates_requested(self) -> list[str]:
+        return [query.get("date", "") for _, query in self.requests]
+
+
+@contextmanager
+def serve(knobs: Knobs | None = None) -> Iterator[RunningServer]:
+    """Run the fake API on 127.0.0.1, a free port, in a background thread."""
+    server = _Server(knobs or Knobs())
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    try:
+        yield RunningServer(f"http://{host}:{port}", server.knobs, server.requests)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

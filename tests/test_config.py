@@ -1,0 +1,97 @@
+"""Settings: the shipped config.yaml is the defaults, every problem is named, env overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from digest.config import Config, load_config, parse_config
+from digest.errors import ConfigError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_shipped_config_yaml_is_exactly_the_defaults():
+    shipped = load_config(REPO / "config.yaml", env={})
+    defaults = parse_config({}, source=REPO / "config.yaml", env={})
+    assert shipped == defaults
+
+
+def test_shipped_config_documents_every_key():
+    text = (REPO / "config.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    documented = set(raw) | {f"api.{k}" for k in raw["api"]}
+    fields = {f for f in Config.__dataclass_fields__ if f not in ("source", "titles", "api")}
+    assert fields | {"title"} <= documented | {"title"}
+    for key in raw:
+        # Each top-level key has a comment line right above it (or above its block).
+        assert "\n# " in text.split(f"\n{key}:")[0][-400:], key
+
+
+def test_no_file_means_defaults(tmp_path):
+    config = load_config(None, env={})
+    assert config.output_dir == tmp_path / "_posts"
+    assert config.languages == ("ko", "en") and config.timezone == "Asia/Seoul"
+    assert config.api.base_url == "https://huggingface.co"
+
+
+def test_environment_overrides_base_url():
+    assert parse_config({}, env={"DIGEST_API_BASE_URL": "http://127.0.0.1:8000/"}).api.base_url == (
+        "http://127.0.0.1:8000"
+    )
+    assert parse_config({}, env={"HF_ENDPOINT": "https://hf-mirror.com"}).api.base_url == (
+        "https://hf-mirror.com"
+    )
+    both = {"DIGEST_API_BASE_URL": "http://a.test", "HF_ENDPOINT": "http://b.test"}
+    assert parse_config({}, env=both).api.base_url == "http://a.test"
+    with pytest.raises(ConfigError, match="DIGEST_API_BASE_URL \\(environment\\)"):
+        parse_config({}, env={"DIGEST_API_BASE_URL": "ftp://x"})
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ({"languages": []}, "languages: expected at least one language"),
+        ({"languages": ["ko", "ko"]}, "listed twice"),
+        ({"languages": ["zh"]}, "title.zh: no title for language 'zh'"),
+        ({"title": {"en": "Papers {day}"}}, "unknown placeholder ['day']"),
+        ({"title": {"en": "Papers {"}}, "not a valid pattern"),
+        ({"post_time": "25:00"}, "expected HH:MM"),
+        ({"post_time": 630}, 'quote the time, e.g. post_time: "10:30"'),
+        ({"min_upvotes": -1}, "min_upvotes: expected 0 or more"),
+        ({"max_papers": True}, "max_papers: expected a whole number"),
+        ({"permalink": "posts/x"}, "permalink: expected a path starting with /"),
+        ({"categories": "Daily"}, "categories: expected a list"),
+        ({"api": []}, "api: expected a mapping"),
+        ({"api": {"base_url": "huggingface.co"}}, "api.base_url: expected an http(s) URL"),
+        ({"api": {"page_size": 500}}, "api.page_size: expected 1 to 100"),
+        ({"output_dir": ""}, "output_dir: expected a non-empty string"),
+    ],
+)
+def test_each_bad_value_is_named(raw, problem):
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw, env={})
+    assert any(problem in p for p in caught.value.problems), caught.value.problems
+
+
+def test_all_problems_at_once():
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"a": 1, "b": 2, "timezone": 3, "api": {"c": 4}}, env={})
+    assert len(caught.value.problems) == 4
+
+
+@pytest.mark.parametrize("text", ["- a\n- b\n", "just text\n", "42\n"])
+def test_top_level_must_be_a_mapping(text, tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match="expected a mapping of settings"):
+        load_config(path, env={})
+
+
+def test_unreadable_bytes(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_bytes(b"title: \xff\xfe\n")
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(path, env={})

@@ -1,0 +1,31 @@
+"""The docs tell the truth: commands, options and exit codes match the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from digest.cli import EXIT_CODES, _parser
+
+REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    blocks = re.findall(r"^    (python3 -m venv .*pytest)$", README, flags=re.M)
+    assert len(blocks) == 1, "the README should show one test command"
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert blocks[0] in ci
+
+
+def test_every_build_option_is_documented():
+    build = _parser()._subparsers._group_actions[0].choices["build"]
+    for action in build._actions:
+        for flag in action.option_strings:
+            if flag not in ("-h", "--help"):
+                assert f"`{flag}" in README, flag
+
+
+def test_every_exit_code_is_documented():
+    for _, code in EXIT_CODES:
+        assert re.search(rf"^\| {code} \|", README, flags=re.M), code

@@ -1,0 +1,117 @@
+"""Papers from items of every API era: absent, null and odd fields, hidden authors, repeats."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import FIXTURE_DAYS, fixture_items
+from digest.models import Paper, paper_from_item, papers_from_items
+
+
+@pytest.mark.parametrize("day", FIXTURE_DAYS)
+def test_every_fixture_item_becomes_a_paper(day):
+    papers = papers_from_items(fixture_items(day))
+    assert len(papers) == len(fixture_items(day))
+    for paper in papers:
+        assert paper.title and "\n" not in paper.title and "  " not in paper.title
+        assert paper.abstract
+        assert paper.hf_url == f"https://huggingface.co/papers/{paper.id}"
+
+
+def test_era_fields():
+    old = papers_from_items(fixture_items("2024-06-20"))
+    assert all(p.ai_summary is None and p.organization is None and not p.keywords for p in old)
+    mid = papers_from_items(fixture_items("2025-06-10"))
+    assert any(p.ai_summary for p in mid) and any(p.github_repo for p in mid)
+    new = {p.id: p for p in papers_from_items(fixture_items("2026-02-20"))}
+    assert new["2602.13515"].organization == "Tsinghua University"
+    assert new["2602.13515"].project_page == "https://github.com/thu-ml/SpargeAttn"
+    assert new["2602.16968"].organization is None
+
+
+def test_minimal_item_and_nulls():
+    paper = paper_from_item(
+        {
+            "paper": {
+                "id": "2401.00001",
+                "title": None,
+                "upvotes": None,
+                "authors": None,
+                "ai_keywords": None,
+                "organization": None,
+                "githubStars": None,
+            }
+        }
+    )
+    assert paper == Paper(id="2401.00001", title="2401.00001")
+
+
+def test_wrong_types_are_tolerated():
+    paper = paper_from_item(
+        {
+            "numComments": "7",
+            "paper": {
+                "id": "2401.00001",
+                "title": ["not", "text"],
+                "summary": 3,
+                "upvotes": "12",
+                "authors": "someone",
+                "ai_keywords": "kw",
+                "githubRepo": "javascript:alert(1)",
+                "projectPage": 5,
+                "organization": "Org as text",
+                "githubStars": True,
+            },
+        }
+    )
+    assert (paper.upvotes, paper.comments, paper.authors, paper.keywords) == (0, 0, (), ())
+    assert paper.github_repo is None and paper.project_page is None
+    assert paper.organization is None and paper.github_stars is None
+
+
+def test_organization_fullname_then_name():
+    def org(value):
+        return paper_from_item({"paper": {"id": "1", "organization": value}}).organization
+
+    assert org({"name": "thu", "fullname": "Tsinghua University"}) == "Tsinghua University"
+    assert org({"name": "thu", "fullname": " "}) == "thu"
+    assert org({}) is None
+
+
+def test_hidden_and_repeated_authors_are_dropped():
+    paper = paper_from_item(
+        {
+            "paper": {
+                "id": "1",
+                "authors": [
+                    {"name": "A. Author", "hidden": False},
+                    {"name": "Hidden Person", "hidden": True},
+                    {"name": "A.  Author"},
+                    {"name": "B. Author"},
+                    {"hidden": False},
+                ],
+            }
+        }
+    )
+    assert paper.authors == ("A. Author", "B. Author")
+
+
+def test_repeated_ids_are_merged():
+    items = [
+        {"numComments": 1, "paper": {"id": "2401.1", "title": "T", "upvotes": 3}},
+        {
+            "numComments": 2,
+            "paper": {"id": "2401.1", "title": "T", "upvotes": 5, "ai_summary": "S"},
+        },
+        {
+            "paper": {
+                "id": "2401.1",
+                "title": "T",
+                "upvotes": 1,
+                "githubRepo": "https://github.com/a/b",
+            }
+        },
+    ]
+    (paper,) = papers_from_items(items)
+    assert (paper.upvotes, paper.comments, paper.ai_summary) == (5, 2, "S")
+    assert paper.github_repo == "https://github.com/a/b"

@@ -1,0 +1,84 @@
+"""The package as users install it: a wheel with its templates, working from any folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (built,) = out.glob("*.whl")
+    return built
+
+
+@pytest.mark.slow
+def test_wheel_contains_templates_and_config(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in (
+        "digest/templates/daily.ko.md",
+        "digest/templates/daily.en.md",
+        "digest/config.yaml",
+        "digest/cli.py",
+    ):
+        assert name in names
+
+
+@pytest.mark.slow
+def test_installed_wheel_builds_from_another_folder(wheel, hf_server, tmp_path):
+    site = tmp_path / "site-packages"
+    zipfile.ZipFile(wheel).extractall(site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site), "DIGEST_API_BASE_URL": hf_server.url}
+    result = subprocess.run(
+        [sys.executable, "-m", "digest", "build", "--date", "2026-02-20"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    where = subprocess.run(
+        [sys.executable, "-c", "import digest.render as r; print(r.default_templates_dir())"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert Path(where).is_relative_to(site)  # the wheel's own templates, not the checkout's
+    assert len(list((elsewhere / "_posts").glob("*.md"))) == 2
+
+
+def test_console_script_and_module_agree():
+    script = Path(sys.executable).with_name("digest")
+    assert script.exists(), "the console script `digest` is not installed"
+    for command in ([str(script), "--version"], [sys.executable, "-m", "digest", "--version"]):
+        result = subprocess.run(command, capture_output=True, text=True, check=True)
+        assert result.stdout.startswith("digest ")

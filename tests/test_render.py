@@ -1,0 +1,176 @@
+"""Rendering hostile text: it must reach the reader exactly, and never as markup."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime, timezone
+
+import frontmatter
+import markdown
+import pytest
+import yaml
+
+from digest.config import Config
+from digest.models import Paper
+from digest.render import dump_front_matter, escape_markdown, render_post
+
+HOSTILE = [
+    "<script>alert('x')</script> & <b>bold</b>",
+    "a | b | c",
+    "*stars* and _under_ and __double__ and `code`",
+    "$\\mathcal{O}(n^2)$ and $$x_1 * y_2$$ \\{ \\\\ \\|",
+    "{{ site.title }} and {% include x %} and {%",
+    "[link](javascript:alert(1)) ![img](x.png)",
+    "# not a heading",
+    "1. not a list",
+    "- not a list either",
+    "--- rule? -- dash... ellipsis",
+    '"Quoted": it\'s <eos> ~~strike~~',
+    "한국어 제목: 테스트 🤗 中文标题",
+    "ends with a backslash \\",
+    "    indented code?",
+    "= underline",
+    ": definition",
+    "> quote",
+    "&amp; &lt; entities &#36;",
+]
+
+
+def markdown_text(source: str) -> str:
+    rendered = markdown.markdown(source)
+    assert "<script" not in rendered and "<table" not in rendered and "<b>" not in rendered
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered)).strip()
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_escaped_text_reads_back_exactly(text):
+    escaped = escape_markdown(text)
+    assert "{{" not in escaped and "{%" not in escaped and "|" not in escaped
+    assert markdown_text(escaped) == " ".join(text.split())
+    # Also after a list marker and as a heading, the places our templates put it.
+    assert markdown_text("- TL;DR: " + escaped) == "TL;DR: " + " ".join(text.split())
+    assert markdown_text("### 1. " + escaped) == "1. " + " ".join(text.split())
+
+
+def config(**overrides) -> Config:
+    return Config(**overrides)
+
+
+def paper(**fields) -> Paper:
+    base = {"id": "2602.00001", "title": "T", "abstract": "A"}
+    return Paper(**{**base, **fields})
+
+
+SNAPSHOT = datetime(2026, 2, 21, 0, 30, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_in_every_field(text):
+    papers = [
+        paper(
+            title=text,
+            abstract=text,
+            ai_summary=text,
+            keywords=(text, "k"),
+            authors=(text, "B"),
+            organization=text,
+            github_repo="https://github.com/a/b_c|d",
+            project_page="https://x.org/(p)",
+        )
+    ]
+    post = render_post(papers, date(2026, 2, 20), "en", config(), SNAPSHOT)
+    parsed = frontmatter.loads(post.text)
+    rendered = markdown.markdown(parsed.content)
+    assert "<script" not in rendered and "<table" not in rendered
+    visible = html.unescape(re.sub(r"<[^>]+>", "", rendered))
+    clean = " ".join(text.split())
+    assert f"1. {clean}" in visible
+    assert f"Affiliation: {clean}" in visible
+    assert f"TL;DR: {clean}" in visible
+    assert f"Keywords: {clean}, k" in visible
+    assert f"Authors: {clean}, B" in visible
+    assert 'href="https://github.com/a/b_c%7Cd"' in rendered
+    assert 'href="https://x.org/%28p%29"' in rendered
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        ":foo",
+        "Title: with colon",
+        "'single' \"double\"",
+        "- dash",
+        "@at",
+        "`tick`",
+        "#hash",
+        "yes",
+        "null",
+        "1e3",
+        "2026-02-20",
+        "a\\b",
+        "tab\there",
+        "\u2028line sep",
+        "🤗 emoji",
+        "{{ liquid }}",
+        "[list]",
+        "{map: 1}",
+        "*alias",
+        "&anchor",
+        "!tag",
+        "%percent",
+        "|pipe",
+        ">fold",
+        "제목: 한국어",
+        "x" * 300,
+    ],
+)
+def test_front_matter_round_trips_every_title(title):
+    matter = {"title": title, "tags": [title], "n": 3, "flag": False}
+    dumped = dump_front_matter(matter)
+    assert dumped.startswith("---\n") and dumped.endswith("---\n")
+    assert 'title: "' in dumped  # always double-quoted
+    assert len(dumped.splitlines()) == 6  # nothing folded across lines
+    assert yaml.safe_load(dumped.strip("-\n")) == matter
+    assert frontmatter.loads(dumped + "\nbody\n").metadata == matter
+
+
+def test_post_date_carries_the_zone_offset():
+    papers = [paper()]
+    post = render_post(
+        papers,
+        date(2026, 7, 1),
+        "en",
+        config(timezone="America/New_York", post_time="18:30:00"),
+        SNAPSHOT,
+    )
+    assert frontmatter.loads(post.text)["date"] == "2026-07-01 18:30:00 -0400"  # EDT
+    post = render_post(
+        papers,
+        date(2026, 1, 1),
+        "en",
+        config(timezone="America/New_York", post_time="18:30:00"),
+        SNAPSHOT,
+    )
+    assert frontmatter.loads(post.text)["date"] == "2026-01-01 18:30:00 -0500"  # EST
+
+
+def test_long_author_lists_are_shortened():
+    papers = [paper(authors=tuple(f"Author {n}" for n in range(12)))]
+    en = render_post(papers, date(2026, 2, 20), "en", config(max_authors=3), SNAPSHOT).text
+    ko = render_post(papers, date(2026, 2, 20), "ko", config(max_authors=3), SNAPSHOT).text
+    assert "Authors: Author 0, Author 1, Author 2 and 9 more\n" in en
+    assert "저자: Author 0, Author 1, Author 2 외 9명\n" in ko
+
+
+def test_one_language_has_no_translation_link():
+    post = render_post([paper()], date(2026, 2, 20), "ko", config(languages=("ko",)), SNAPSHOT)
+    assert "translations" not in frontmatter.loads(post.text).metadata
+    assert "🌐" not in post.text
+
+
+def test_custom_permalink_links_relatively():
+    cfg = config(permalink="/{slug}.html")
+    post = render_post([paper()], date(2026, 2, 20), "ko", cfg, SNAPSHOT)
+    assert frontmatter.loads(post.text)["permalink"] == "/daily-papers-2026-02-20-ko.html"
+    assert "[English](daily-papers-2026-02-20-en.html)" in post.text
