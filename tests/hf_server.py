@@ -34,8 +34,10 @@ class Knobs:
     fixtures_dir: Path = FIXTURES
     date_header: str | None = RECORDED  # or a fixed HTTP date, or None for the real clock
     latency: float = 0.0  # seconds before every answer
-    # Statuses to answer with, one per request, before answering normally.
-    fail_with: list[int] = field(default_factory=list)
+    # Faults, one per request, before answering normally: an HTTP status, or "reset" (send
+    # part of the body, then reset the connection) or "hang" (answer after `hang_seconds`).
+    fail_with: list[int | str] = field(default_factory=list)
+    hang_seconds: float = 3.0
     fail_forever: int | None = None
     retry_after: str | None = None
     body: bytes | None = None  # answer every request with this body (status 200)
@@ -73,7 +75,12 @@ class _Handler(BaseHTTPRequestHandler):
             status = knobs.fail_with.pop(0) if knobs.fail_with else knobs.fail_forever
         if knobs.latency:
             time.sleep(knobs.latency)
-        if knobs.redirect_to:
+        if status == "hang":
+            time.sleep(knobs.hang_seconds)
+            status = None
+        if status == "reset":
+            self._send(200, self._papers(query), cut_at=10)
+        elif knobs.redirect_to:
             self._send(302, b"", extra={"Location": knobs.redirect_to})
         elif status:
             extra = {"Retry-After": knobs.retry_after} if knobs.retry_after else {}
@@ -102,16 +109,23 @@ class _Handler(BaseHTTPRequestHandler):
         chunk = items[page * limit : (page + 1) * limit]
         return json.dumps(chunk, ensure_ascii=False).encode("utf-8")
 
-    def _send(self, status: int, body: bytes, extra: dict[str, str] | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        extra: dict[str, str] | None = None,
+        cut_at: int | None = None,
+    ) -> None:
         knobs = self.server.knobs
+        cut_at = cut_at if cut_at is not None else knobs.cut_body_at
         self.send_response(status)
         self.send_header("Content-Type", knobs.content_type)
         self.send_header("Content-Length", str(len(body)))
         for name, value in (extra or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        if knobs.cut_body_at is not None and status == 200:
-            self.wfile.write(body[: knobs.cut_body_at])
+        if cut_at is not None and status == 200:
+            self.wfile.write(body[:cut_at])
             self.wfile.flush()
             # RST instead of FIN: the client sees a reset in the middle of the body.
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -123,6 +137,9 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that gave up (timeouts) breaks the pipe: expected, not news
 
     def __init__(self, knobs: Knobs) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)

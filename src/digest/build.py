@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -12,7 +13,7 @@ import frontmatter
 from digest import fetch, write
 from digest.config import Config
 from digest.errors import UpstreamInvalid
-from digest.models import Paper, papers_from_items
+from digest.models import Paper, has_upvote_count, papers_from_items
 from digest.rank import rank
 from digest.render import (
     COUNT_KEY,
@@ -81,39 +82,53 @@ def build_day(
     """Fetch, rank, render and write one day's posts; an empty day writes nothing."""
     log.info("fetching %s from %s", day, config.api.base_url)
     fetched = fetch.fetch_day(day, config.api)
+    uncounted = sum(not has_upvote_count(item) for item in fetched.items)
+    if uncounted:
+        log.warning(
+            "%d of %d papers have no usable upvote count; counted as 0",
+            uncounted,
+            len(fetched.items),
+        )
     papers = rank(
         papers_from_items(fetched.items),
         min_upvotes=config.min_upvotes,
         max_papers=config.max_papers,
     )
     report = BuildReport(day=day, fetched=len(fetched.items), papers=len(papers), dry_run=dry_run)
-    previous = {lang: _previous(config, day, lang) for lang in languages}
-    _guard_against_shrink(day, papers, previous, force)
     if not papers:
+        previous = {lang: _previous(config, day, lang) for lang in languages}
+        _guard_against_shrink(day, papers, previous, force)
         log.info("%s: no papers listed; nothing to write", day)
         return report
-    posts = [
-        _render(papers, day, lang, config, fetched.fetched_at, previous[lang]) for lang in languages
-    ]
-    for post in posts:
-        report.files.append(_place(config, post, previous[post.lang], dry_run))
+    # Render before touching the output folder: a broken template stops the run here.
+    posts = [render_post(papers, day, lang, config, fetched.fetched_at) for lang in languages]
+    with _locked(config, dry_run):
+        previous = {lang: _previous(config, day, lang) for lang in languages}
+        _guard_against_shrink(day, papers, previous, force)
+        for post in posts:
+            kept = _as_on_disk(papers, day, config, previous[post.lang], post)
+            report.files.append(_place(config, kept, previous[post.lang], dry_run))
     return report
 
 
-def _render(
-    papers: Sequence[Paper],
-    day: date,
-    lang: str,
-    config: Config,
-    fetched_at: datetime,
-    previous: _Previous | None,
+def _locked(config: Config, dry_run: bool) -> AbstractContextManager[None]:
+    """The output folder's lock; a dry run writes nothing and so takes none."""
+    if dry_run:
+        return nullcontext()
+    return write.output_lock(
+        config.output_dir, wait=config.lock.when_busy == "wait", timeout=config.lock.timeout
+    )
+
+
+def _as_on_disk(
+    papers: Sequence[Paper], day: date, config: Config, previous: _Previous | None, post: Post
 ) -> Post:
     """Same papers as the post on disk → the post on disk, byte for byte (its snapshot time)."""
     if previous and previous.snapshot:
-        same = render_post(papers, day, lang, config, previous.snapshot)
+        same = render_post(papers, day, post.lang, config, previous.snapshot)
         if same.text == previous.text:
             return same
-    return render_post(papers, day, lang, config, fetched_at)
+    return post
 
 
 def _place(config: Config, post: Post, previous: _Previous | None, dry_run: bool) -> FileResult:

@@ -7,6 +7,7 @@ import logging
 import re
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -17,6 +18,7 @@ from digest import __version__
 from digest.errors import (
     ConfigError,
     DigestError,
+    OutputBusy,
     TemplateError,
     UpstreamInvalid,
     UpstreamUnavailable,
@@ -33,6 +35,7 @@ EXIT_CODES: tuple[tuple[type[DigestError], int], ...] = (
     (TemplateError, 2),
     (UpstreamUnavailable, 3),
     (UpstreamInvalid, 4),
+    (OutputBusy, 5),
     (DigestError, 1),
 )
 
@@ -45,7 +48,7 @@ examples:
 
 exit codes: 0 written, unchanged or empty day; 2 usage, config or template error;
 3 API unavailable after retries; 4 API answered with data that cannot be trusted
-(nothing was replaced); 1 anything else.
+(nothing was replaced); 5 another run holds the output folder; 1 anything else.
 """
 
 
@@ -173,9 +176,19 @@ class _LevelPrefixFormatter(logging.Formatter):
         return prefix + record.getMessage()
 
 
-def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+class Interrupted(Exception):
+    """SIGTERM (from cron, CI or `kill`) arrived: unwind like Ctrl-C does."""
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
     # Raising lets `finally` blocks run: an interrupted write removes its temp file.
-    raise SystemExit(128 + signum)
+    raise Interrupted
+
+
+def install_signal_handlers() -> None:
+    """SIGTERM unwinds the stack like SIGINT, so no run dies mid-write without cleaning up."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_interrupted)
 
 
 def exit_code_for(error: DigestError) -> int:
@@ -190,12 +203,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8", errors="replace")
     args = _parser().parse_args(argv)
     _setup_logging(args.verbose, args.quiet)
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    install_signal_handlers()
     try:
         return _run_build(args)
     except DigestError as error:
         print(f"Error: {error}", file=sys.stderr)
         return exit_code_for(error)
     except KeyboardInterrupt:
-        print("Error: interrupted", file=sys.stderr)
+        print("Error: interrupted (SIGINT)", file=sys.stderr)
         return 130
+    except Interrupted:
+        print("Error: interrupted (SIGTERM)", file=sys.stderr)
+        return 143

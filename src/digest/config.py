@@ -37,7 +37,16 @@ class ApiSettings:
     retries: int = 4
     backoff: float = 1.0
     max_retry_wait: float = 60.0
+    max_total_seconds: float = 300.0
     page_size: int = 100
+
+
+@dataclass(frozen=True)
+class LockSettings:
+    """What a run does when another run holds the output folder (cron overlap)."""
+
+    when_busy: str = "wait"  # wait | skip
+    timeout: float = 600.0
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,7 @@ class Config:
     permalink: str | None = "/posts/{slug}/"
     templates_dir: Path | None = None
     api: ApiSettings = field(default_factory=ApiSettings)
+    lock: LockSettings = field(default_factory=LockSettings)
     source: Path | None = None
 
     @property
@@ -150,6 +160,15 @@ def _post_time(value: Any) -> str:
     return text if match.group(3) else f"{text}:00"
 
 
+def _choice(*allowed: str) -> Checker:
+    def check(value: Any) -> str:
+        if value not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}, got {value!r}")
+        return value
+
+    return check
+
+
 def _template_fields(text: str) -> set[str]:
     try:
         return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
@@ -193,7 +212,19 @@ _API_FIELDS: dict[str, Checker] = {
     "retries": _integer(0, 10),
     "backoff": _number(0),
     "max_retry_wait": _number(0),
+    "max_total_seconds": _number(1),
     "page_size": _integer(1, 100),
+}
+
+_LOCK_FIELDS: dict[str, Checker] = {
+    "when_busy": _choice("wait", "skip"),
+    "timeout": _number(0),
+}
+
+# Nested settings: name -> (its keys, the dataclass that holds them).
+_SECTIONS: dict[str, tuple[dict[str, Checker], type]] = {
+    "api": (_API_FIELDS, ApiSettings),
+    "lock": (_LOCK_FIELDS, LockSettings),
 }
 
 _FIELDS: dict[str, Checker] = {
@@ -210,7 +241,8 @@ _FIELDS: dict[str, Checker] = {
     "max_authors": _integer(1),
     "permalink": _optional(_permalink),
     "templates_dir": _optional(_text),
-    "api": lambda value: value,  # checked key by key below
+    # Sections are checked key by key in _check_sections.
+    **{name: (lambda value: value) for name in _SECTIONS},
 }
 
 
@@ -230,6 +262,18 @@ def _check_section(
         except ValueError as exc:
             problems.append(f"{name}: {exc}")
     return values
+
+
+def _check_sections(values: dict[str, Any], problems: list[str]) -> dict[str, dict[str, Any]]:
+    sections = {}
+    for name, (fields, _) in _SECTIONS.items():
+        raw = values.pop(name, {})
+        if isinstance(raw, dict):
+            sections[name] = _check_section(raw, fields, f"{name}.", problems)
+        else:
+            problems.append(f"{name}: expected a mapping, got {_type_name(raw)}")
+            sections[name] = {}
+    return sections
 
 
 def _read_yaml(path: Path) -> Mapping[str, Any]:
@@ -270,15 +314,10 @@ def parse_config(
     env = os.environ if env is None else env
     problems: list[str] = []
     values = _check_section(raw, _FIELDS, "", problems)
-    api_raw = values.pop("api", {})
-    api_values = (
-        _check_section(api_raw, _API_FIELDS, "api.", problems) if isinstance(api_raw, dict) else {}
-    )
-    if not isinstance(api_raw, dict):
-        problems.append(f"api: expected a mapping, got {_type_name(api_raw)}")
+    sections = _check_sections(values, problems)
     override = _env_base_url(env, problems)
     if override:
-        api_values["base_url"] = override
+        sections["api"]["base_url"] = override
     titles = {**DEFAULT_TITLES, **values.pop("title", {})}
     for lang in values.get("languages", Config.languages):
         if lang not in titles:
@@ -293,7 +332,8 @@ def parse_config(
         values["output_dir"] = base / Config.output_dir
     if values.get("templates_dir"):
         values["templates_dir"] = base / values["templates_dir"]
-    return Config(**values, titles=titles, api=ApiSettings(**api_values), source=source)
+    built = {name: kind(**sections[name]) for name, (_, kind) in _SECTIONS.items()}
+    return Config(**values, **built, titles=titles, source=source)
 
 
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:

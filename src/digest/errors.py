@@ -43,3 +43,7 @@ class UpstreamInvalid(UpstreamError):
 
 class OutputError(DigestError):
     """A post could not be written or read back (raised by `write`)."""
+
+
+class OutputBusy(DigestError):
+    """Another run holds the output folder's lock (raised by `write`)."""

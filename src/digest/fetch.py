@@ -61,9 +61,10 @@ def fetch_papers(
         seen: set[str] = set()
         bodies: list[bytes] = []
         fetched_at: datetime | None = None
+        deadline = time.monotonic() + api.max_total_seconds
         for page in range(MAX_PAGES):
             params = {**query, "limit": str(api.page_size), "p": str(page)}
-            response = _get(session, api.base_url + ENDPOINT, params, api)
+            response = _get(session, api.base_url + ENDPOINT, params, api, deadline)
             fetched_at = fetched_at or _server_time(response)
             bodies.append(response.content)
             batch = parse_payload(response.content, response.url)
@@ -89,14 +90,22 @@ def new_session() -> requests.Session:
 
 
 def _get(
-    session: requests.Session, url: str, params: dict[str, str], api: ApiSettings
+    session: requests.Session,
+    url: str,
+    params: dict[str, str],
+    api: ApiSettings,
+    deadline: float,
 ) -> requests.Response:
-    """GET with bounded retries on transient failures, following same-host redirects only."""
+    """GET with bounded retries on transient failures, following same-host redirects only.
+
+    Bounded twice: at most `api.retries` retries, and never past `deadline` (monotonic time).
+    """
     attempt = 0
     while True:
         retry_after: float | None = None
+        timeout = min(api.timeout, max(deadline - time.monotonic(), 0.1))
         try:
-            response = _get_following_redirects(session, url, params, api)
+            response = _get_following_redirects(session, url, params, timeout)
         except _TRANSIENT as exc:
             problem = _describe_exception(exc)
         else:
@@ -115,6 +124,11 @@ def _get(
                 f"{_where(url)} {problem} and asks to wait {wait:.0f}s, "
                 f"more than api.max_retry_wait ({api.max_retry_wait:.0f}s)"
             )
+        if time.monotonic() + wait >= deadline:
+            raise UpstreamUnavailable(
+                f"{_where(url)} {problem}; gave up after {attempt + 1} attempts, "
+                f"api.max_total_seconds ({api.max_total_seconds:.0f}s) would be exceeded"
+            )
         log.warning(
             "%s: %s; retrying in %.1fs (%d/%d)",
             _where(url),
@@ -128,10 +142,10 @@ def _get(
 
 
 def _get_following_redirects(
-    session: requests.Session, url: str, params: dict[str, str], api: ApiSettings
+    session: requests.Session, url: str, params: dict[str, str], timeout: float
 ) -> requests.Response:
     origin = urlsplit(url)[:2]
-    response = session.get(url, params=params, timeout=api.timeout, allow_redirects=False)
+    response = session.get(url, params=params, timeout=timeout, allow_redirects=False)
     for _ in range(MAX_REDIRECTS):
         if response.status_code not in REDIRECT_STATUSES:
             return response
@@ -139,7 +153,7 @@ def _get_following_redirects(
         # Following a redirect off the configured host would trust data we never asked for.
         if urlsplit(target)[:2] != origin:
             raise UpstreamInvalid(f"{_where(url)} redirected to another host: {_where(target)}")
-        response = session.get(target, timeout=api.timeout, allow_redirects=False)
+        response = session.get(target, timeout=timeout, allow_redirects=False)
     raise UpstreamInvalid(f"{_where(url)} redirected more than {MAX_REDIRECTS} times")
 
 
@@ -150,6 +164,8 @@ def parse_payload(body: bytes, url: str = "the API") -> list[dict[str, Any]]:
         raise UpstreamInvalid(f"{where} answered with an HTML page, not JSON")
     try:
         data = json.loads(body.decode("utf-8"))
+    except RecursionError:
+        raise UpstreamInvalid(f"{where} answered with JSON nested too deeply to read") from None
     except UnicodeDecodeError as exc:
         raise UpstreamInvalid(f"{where} answered with text that is not UTF-8: {exc}") from None
     except json.JSONDecodeError as exc:

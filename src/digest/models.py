@@ -9,6 +9,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 _SPACE = re.compile(r"\s+")
+# Lone surrogates cannot be written as UTF-8; control characters are never meant in a title.
+_UNWRITABLE = re.compile(r"[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,9 @@ class Paper:
 
 
 def normalize_space(text: str) -> str:
-    """Collapse arXiv line wrapping and runs of blanks into single spaces."""
+    """Collapse arXiv line wrapping and runs of blanks into single spaces; drop what no post
+    can carry (control characters; lone surrogates become U+FFFD)."""
+    text = _CONTROL.sub("", _UNWRITABLE.sub("\ufffd", text))
     return _SPACE.sub(" ", text).strip()
 
 
@@ -125,6 +130,11 @@ def paper_from_item(item: Mapping[str, Any]) -> Paper:
         project_page=_url(paper.get("projectPage")),
         thumbnail=_url(item.get("thumbnail")),
     )
+
+
+def has_upvote_count(item: Mapping[str, Any]) -> bool:
+    """Whether an item carries a real upvote count (else it ranks as 0)."""
+    return _is_number(item["paper"].get("upvotes"))
 
 
 def papers_from_items(items: Iterable[Mapping[str, Any]]) -> list[Paper]:

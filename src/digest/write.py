@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import tempfile
+import time
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 
-from digest.errors import OutputError
+from digest.errors import OutputBusy, OutputError
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: runs are not serialised
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger(__name__)
 
 TEMP_PREFIX = ".digest-"
 TEMP_SUFFIX = ".tmp"
+# Jekyll skips dot-files, so the lock can live inside _posts/ without becoming a page.
+LOCK_NAME = ".digest.lock"
+LOCK_POLL_SECONDS = 0.1
 
 
 class Outcome(str, Enum):
@@ -96,3 +109,55 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+@contextlib.contextmanager
+def output_lock(root: Path, *, wait: bool, timeout: float) -> Iterator[None]:
+    """Hold the output folder's lock for a whole run: overlapping runs never interleave.
+
+    The lock is an flock on `root/.digest.lock`, released by the kernel if the process dies,
+    so a crashed run never blocks the next one.
+    """
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+    except OSError as exc:
+        raise OutputError(f"cannot use output folder {root}: {exc.strerror or exc}") from None
+    try:
+        _acquire(fd, root, wait=wait, timeout=timeout)
+        # Holding the lock, any temp file left here is from a run that was killed (SIGKILL).
+        _remove_stale_temp_files(root)
+        yield
+    finally:
+        os.close(fd)  # closing releases the flock
+
+
+def _acquire(fd: int, root: Path, *, wait: bool, timeout: float) -> None:
+    if fcntl is None:
+        return
+    deadline = time.monotonic() + timeout
+    told = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        if not wait:
+            raise OutputBusy(f"another digest run is writing to {root}; skipped (lock.when_busy)")
+        if time.monotonic() >= deadline:
+            raise OutputBusy(
+                f"another digest run is still writing to {root} after {timeout:g}s "
+                "(lock.timeout); gave up"
+            )
+        if not told:
+            log.warning("another digest run is writing to %s; waiting for it", root)
+            told = True
+        time.sleep(LOCK_POLL_SECONDS)
+
+
+def _remove_stale_temp_files(root: Path) -> None:
+    for stale in root.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+            log.info("removed %s, left by an interrupted run", stale)
