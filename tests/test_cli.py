@@ -130,3 +130,62 @@ def test_quiet_prints_nothing_on_success(run, write_config, hf_server):
     write_config()
     result = run("build", "--date", "2026-02-20", "-q")
     assert result.code == 0 and result.out == "" and result.err == ""
+
+
+def test_config_that_is_a_folder(run, tmp_path):
+    (tmp_path / "conf.d").mkdir()
+    result = run("build", "--date", "2026-02-20", "--config", "conf.d")
+    assert result.code == 2
+    assert result.error_lines[0].startswith("Error: conf.d: cannot read")
+
+
+def test_language_that_looks_like_a_path(run, hf_server, tmp_path):
+    result = run("build", "--date", "2026-02-20", "--lang", "../../etc/x")
+    assert result.code == 2
+    assert "is not a configured language" in result.error_lines[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_folder_under_a_file(run, write_config, hf_server, tmp_path):
+    write_config()
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    result = run("build", "--date", "2026-02-20", "--output", "file/_posts")
+    assert result.code == 1
+    assert result.error_lines[0].startswith("Error: cannot use output folder file/_posts")
+
+
+def test_a_post_that_links_outside_the_folder_is_not_followed(
+    run, write_config, hf_server, tmp_path
+):
+    write_config()
+    outside = tmp_path / "outside.md"
+    outside.write_text("precious", encoding="utf-8")
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    (posts / "2026-02-20-daily-papers-2026-02-20-ko.md").symlink_to(outside)
+    result = run("build", "--date", "2026-02-20")
+    assert result.code == 1
+    assert "refusing to write outside the output folder" in result.error_lines[0]
+    assert outside.read_text(encoding="utf-8") == "precious"
+
+
+def test_posts_are_utf8_whatever_the_locale(hf_server, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "DIGEST_API_BASE_URL": hf_server.url}
+    env.pop("PYTHONIOENCODING", None)
+    env.pop("PYTHONUTF8", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "digest", "build", "--date", "2026-02-20"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    golden = Path(__file__).parent / "golden"
+    for post in (tmp_path / "_posts").glob("*.md"):
+        assert post.read_bytes() == (golden / post.name).read_bytes()
