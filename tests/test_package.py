@@ -43,6 +43,7 @@ def test_wheel_contains_templates_and_config(wheel):
         "digest/templates/daily.ko.md",
         "digest/templates/daily.en.md",
         "digest/config.yaml",
+        "digest/daily-digest.yml",
         "digest/cli.py",
     ):
         assert name in names
@@ -74,6 +75,28 @@ def test_installed_wheel_builds_from_another_folder(wheel, hf_server, tmp_path):
     ).stdout.strip()
     assert Path(where).is_relative_to(site)  # the wheel's own templates, not the checkout's
     assert len(list((elsewhere / "_posts").glob("*.md"))) == 2
+
+
+@pytest.mark.slow
+def test_installed_wheel_scaffolds_a_blog(wheel, tmp_path):
+    site = tmp_path / "site-packages"
+    zipfile.ZipFile(wheel).extractall(site)
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    result = subprocess.run(
+        [sys.executable, "-m", "digest", "init", "blog", "--templates"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    blog = tmp_path / "blog"
+    workflow = ".github/workflows/daily-digest.yml"
+    assert (blog / workflow).read_bytes() == (REPO / workflow).read_bytes()
+    assert (blog / "_digest/templates/daily.ko.md").read_bytes() == (
+        REPO / "templates/daily.ko.md"
+    ).read_bytes()
 
 
 def test_console_script_and_module_agree():
