@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,11 @@ def test_create_text_outcomes(tmp_path):
 def test_create_text_stays_inside_the_root(tmp_path):
     with pytest.raises(OutputError, match="outside"):
         write.create_text(tmp_path, "../escape.txt", "x")
+
+
+def test_what_init_says_matches_the_workflow_and_the_readme(run):
+    workflow = (REPO / WORKFLOW).read_text(encoding="utf-8")
+    minute, hour = re.search(r'cron: "(\d+) (\d+) \* \* \*"', workflow).groups()
+    assert f"every day at {int(hour):02d}:{int(minute):02d} UTC" in run("init").out
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert ", ".join(f"`{entry}`" for entry in GITIGNORE_ENTRIES) in readme
