@@ -18,12 +18,14 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert blocks[0] in ci
 
 
-def test_every_build_option_is_documented():
-    build = _parser()._subparsers._group_actions[0].choices["build"]
-    for action in build._actions:
-        for flag in action.option_strings:
-            if flag not in ("-h", "--help"):
-                assert f"`{flag}" in README, flag
+def test_every_option_of_every_command_is_documented():
+    commands = _parser()._subparsers._group_actions[0].choices
+    for name, command in commands.items():
+        assert f"digest {name}" in README, name
+        for action in command._actions:
+            for flag in action.option_strings:
+                if flag not in ("-h", "--help"):
+                    assert f"`{flag}" in README, f"{name} {flag}"
 
 
 def test_every_exit_code_is_documented():

@@ -43,37 +43,53 @@ def test_wheel_contains_templates_and_config(wheel):
         "digest/templates/daily.ko.md",
         "digest/templates/daily.en.md",
         "digest/config.yaml",
+        "digest/daily-digest.yml",
         "digest/cli.py",
     ):
         assert name in names
 
 
-@pytest.mark.slow
-def test_installed_wheel_builds_from_another_folder(wheel, hf_server, tmp_path):
+def _install(wheel: Path, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """The wheel unpacked as site-packages, and an environment that imports digest from it."""
     site = tmp_path / "site-packages"
     zipfile.ZipFile(wheel).extractall(site)
+    return site, {**os.environ, "PYTHONPATH": str(site)}
+
+
+def _python(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.slow
+def test_installed_wheel_builds_from_another_folder(wheel, hf_server, tmp_path):
+    site, env = _install(wheel, tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(site), "DIGEST_API_BASE_URL": hf_server.url}
-    result = subprocess.run(
-        [sys.executable, "-m", "digest", "build", "--date", "2026-02-20"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    env["DIGEST_API_BASE_URL"] = hf_server.url
+    result = _python(env, elsewhere, "-m", "digest", "build", "--date", "2026-02-20")
     assert result.returncode == 0, result.stderr
-    where = subprocess.run(
-        [sys.executable, "-c", "import digest.render as r; print(r.default_templates_dir())"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    code = "import digest.render as r; print(r.default_templates_dir())"
+    where = _python(env, elsewhere, "-c", code).stdout.strip()
     assert Path(where).is_relative_to(site)  # the wheel's own templates, not the checkout's
     assert len(list((elsewhere / "_posts").glob("*.md"))) == 2
+
+
+@pytest.mark.slow
+def test_installed_wheel_scaffolds_a_blog(wheel, tmp_path):
+    _, env = _install(wheel, tmp_path)
+    result = _python(env, tmp_path, "-m", "digest", "init", "blog", "--templates")
+    assert result.returncode == 0, result.stderr
+    blog = tmp_path / "blog"
+    for copy, original in [
+        (".github/workflows/daily-digest.yml", ".github/workflows/daily-digest.yml"),
+        ("config.yaml", "config.yaml"),
+        ("_digest/templates/daily.ko.md", "templates/daily.ko.md"),
+    ]:
+        assert (blog / copy).read_bytes() == (REPO / original).read_bytes().replace(
+            b"templates_dir: null", b"templates_dir: _digest/templates"
+        ), copy
 
 
 def test_console_script_and_module_agree():

@@ -52,6 +52,16 @@ exit codes: 0 written, unchanged or empty day; 2 usage, config or template error
 """
 
 
+INIT_EPILOG = """\
+examples:
+  digest init                           set up the blog in this folder
+  digest init ../blog --templates       another folder, with templates to edit
+  digest init --force                   replace existing files (your config.yaml too)
+
+Then commit, push, and run the "Daily digest" workflow once (see the README).
+"""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one `Error:` line and exit 2 like every other error."""
 
@@ -114,6 +124,30 @@ def _parser() -> argparse.ArgumentParser:
     verbosity = build.add_mutually_exclusive_group()
     verbosity.add_argument("-v", "--verbose", action="store_true", help="say more")
     verbosity.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    build.set_defaults(run=_run_build)
+
+    init = commands.add_parser(
+        "init",
+        allow_abbrev=False,
+        help="set up a blog repository to publish the digest daily",
+        description=(
+            "Write config.yaml, the GitHub Actions workflow .github/workflows/daily-digest.yml\n"
+            "and .gitignore entries into DIR (created if needed). Existing files are kept\n"
+            "unless --force."
+        ),
+        epilog=INIT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    init.add_argument(
+        "dir", metavar="DIR", nargs="?", type=Path, default=Path("."), help="default: here"
+    )
+    init.add_argument(
+        "--templates",
+        action="store_true",
+        help="also copy the post templates into DIR/_digest/templates to edit them",
+    )
+    init.add_argument("--force", action="store_true", help="replace files that already exist")
+    init.set_defaults(run=_run_init)
     return parser
 
 
@@ -160,6 +194,17 @@ def _run_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_init(args: argparse.Namespace) -> int:
+    from digest.scaffold import init_blog, next_steps
+
+    done = init_blog(args.dir, templates=args.templates, force=args.force)
+    for item in done:
+        print(item.line())
+    print("\nNext steps:")
+    print("\n".join(next_steps(args.dir, done, args.templates)))
+    return EXIT_OK
+
+
 def _setup_logging(verbose: bool, quiet: bool) -> None:
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
@@ -202,10 +247,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
     args = _parser().parse_args(argv)
-    _setup_logging(args.verbose, args.quiet)
+    _setup_logging(getattr(args, "verbose", False), getattr(args, "quiet", False))
     install_signal_handlers()
     try:
-        return _run_build(args)
+        return args.run(args)
     except DigestError as error:
         print(f"Error: {error}", file=sys.stderr)
         return exit_code_for(error)

@@ -30,6 +30,8 @@ LOCK_POLL_SECONDS = 0.1
 class Outcome(str, Enum):
     WRITTEN = "written"
     UNCHANGED = "unchanged"
+    CREATED = "created"
+    KEPT = "kept"  # a different file was already there and was not replaced
 
 
 def safe_join(root: Path, name: str) -> Path:
@@ -58,19 +60,35 @@ def write_text(root: Path, name: str, text: str) -> Outcome:
     """Write `text` as UTF-8 to `root/name` atomically; same bytes leave the file untouched."""
     path = safe_join(root, name)
     data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return Outcome.UNCHANGED
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise OutputError(f"cannot read {path}: {exc}") from None
+    if _holds(path, data):
+        return Outcome.UNCHANGED
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _replace_atomically(path, data)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     return Outcome.WRITTEN
+
+
+def create_text(root: Path, name: str, text: str, *, replace: bool = False) -> Outcome:
+    """Create `root/name`; a different file already there is KEPT unless `replace`."""
+    path = safe_join(root, name)
+    if not path.exists():
+        write_text(root, name, text)
+        return Outcome.CREATED
+    if replace:
+        return write_text(root, name, text)
+    return Outcome.UNCHANGED if _holds(path, text.encode("utf-8")) else Outcome.KEPT
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether `path` exists with exactly these bytes."""
+    try:
+        return path.read_bytes() == data
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise OutputError(f"cannot read {path}: {exc}") from None
 
 
 def _replace_atomically(path: Path, data: bytes) -> None:
