@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import tempfile
+import secrets
 import time
 from collections.abc import Iterator
 from enum import Enum
@@ -93,21 +93,29 @@ def _holds(path: Path, data: bytes) -> bool:
 
 def _replace_atomically(path: Path, data: bytes) -> None:
     """Temp file in the same folder, fsync, rename: readers see the old file or the new one."""
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+    # The name is chosen before the file exists, so a signal that lands anywhere, even
+    # between creating the file and learning its name (as inside mkstemp), can clean it up.
+    temp = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
     try:
+        # 0o666 less the umask, like any file the user makes (mkstemp would make it 0600).
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        # mkstemp makes 0600 files; a post should be readable like any file the user makes.
-        os.chmod(temp_name, 0o666 & ~_umask())
-        os.replace(temp_name, path)
+        os.replace(temp, path)
+    except FileExistsError:
+        raise  # only os.open raises it: a 1 in 2**64 name clash, not our file to remove
     except BaseException:
-        # Also on KeyboardInterrupt/SystemExit (SIGINT, SIGTERM): leave no temp litter.
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
+        # Also on KeyboardInterrupt and SIGTERM (see cli): leave no temp litter.
+        _remove_quietly(temp)
         raise
     _fsync_dir(path.parent)
+
+
+def _remove_quietly(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -123,12 +131,6 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 @contextlib.contextmanager
 def output_lock(root: Path, *, wait: bool, timeout: float) -> Iterator[None]:
     """Hold the output folder's lock for a whole run: overlapping runs never interleave.
@@ -138,7 +140,7 @@ def output_lock(root: Path, *, wait: bool, timeout: float) -> Iterator[None]:
     """
     try:
         root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+        fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as exc:
         raise OutputError(f"cannot use output folder {root}: {exc.strerror or exc}") from None
     try:
