@@ -17,6 +17,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from digest import texmath
 from digest.config import Config
 from digest.errors import TemplateError
 from digest.models import Paper, normalize_space
@@ -43,7 +44,9 @@ _ENTITIES = {
     '"': "&quot;",
     "'": "&#39;",
     "|": "&#124;",
-    "$": "&#36;",
+    # MathJax reads the page, not the Markdown: where it takes `$` as a delimiter (Chirpy does),
+    # two dollars of prose would become math. An element of its own keeps each one apart.
+    "$": "<span>&#36;</span>",
     "{": "&#123;",
     "}": "&#125;",
     "~": "&#126;",
@@ -68,6 +71,20 @@ def _escape_inline(text: str) -> str:
 def escape_markdown(text: str) -> str:
     """Make API text inert in Markdown and HTML: what a reader sees is exactly the text."""
     return _BLOCK_START.sub(_entity, _escape_inline(normalize_space(text)), count=1)
+
+
+def escape_markdown_math(text: str) -> SafeMarkdown:
+    """Like `escape_markdown`, but LaTeX between `$`s becomes a math span MathJax typesets."""
+    pieces = [
+        texmath.math_span(part) if is_math else _escape_inline(part)
+        for part, is_math in texmath.split_math(normalize_space(text))
+    ]
+    return SafeMarkdown(_BLOCK_START.sub(_entity, "".join(pieces), count=1))
+
+
+def _math_filter(value: Any) -> SafeMarkdown:
+    """`{{ text | math }}` in a template: escaped text whose LaTeX renders as math."""
+    return SafeMarkdown("") if value is None else escape_markdown_math(str(value))
 
 
 def safe_url(url: str) -> SafeMarkdown:
@@ -191,6 +208,7 @@ def front_matter(
     snapshot: datetime,
     *,
     papers: Sequence[Paper] = (),
+    has_math: bool = False,
 ) -> dict[str, Any]:
     """The post's front matter in the configured theme's conventions (`flavour`); every value
     is data, dumped by code, never templated, and no text from the API is in it."""
@@ -212,6 +230,8 @@ def front_matter(
         matter["image"] = image
     if config.pin:
         matter["pin"] = True
+    if has_math:
+        matter["math"] = True  # Chirpy loads MathJax only for posts that ask
     matter["lang"] = lang
     matter["lang_ref"] = f"daily-papers-{day.isoformat()}"
     permalink = permalink_for(config, day, lang)
@@ -288,6 +308,7 @@ def template_environment(user_dir: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["searched_paths"] = searched
+    env.filters["math"] = _math_filter
     return env
 
 
@@ -329,6 +350,10 @@ def render_post(
         body = template.render(context)
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template '{template.name}': {exc}") from None
-    matter = front_matter(config, day, lang, len(papers), snapshot, papers=papers)
+    # kramdown reads every `$$…$$` as math; API text never has one (see escape_markdown).
+    has_math = "$$" in body
+    matter = front_matter(
+        config, day, lang, len(papers), snapshot, papers=papers, has_math=has_math
+    )
     text = dump_front_matter(matter) + "\n" + body.strip("\n") + "\n"
     return Post(lang=lang, filename=filename_for(day, lang), text=text, count=len(papers))
