@@ -160,7 +160,7 @@ def _liquid_on_copies(root: Path) -> None:
         (target / source.name).write_text(text, encoding="utf-8")
 
 
-def _jekyll(jekyll: str, command: str, root: Path) -> subprocess.CompletedProcess[str]:
+def run_jekyll(jekyll: str, command: str, root: Path) -> subprocess.CompletedProcess[str]:
     extra = ["--strict_front_matter"] if command == "build" else []
     return subprocess.run(
         [jekyll, command, *extra, "-s", str(root), "-d", str(root / "_site")],
@@ -178,10 +178,10 @@ def build_site(jekyll: str, work: Path) -> Site:
     shutil.copytree(EXAMPLE_SITE, root, ignore=shutil.ignore_patterns("_site", "_posts"))
     _write_posts(root, work)
     _liquid_on_copies(root)
-    built = _jekyll(jekyll, "build", root)
+    built = run_jekyll(jekyll, "build", root)
     output = built.stdout + built.stderr
     assert built.returncode == 0, f"jekyll build failed:\n{output}"
-    doctor = _jekyll(jekyll, "doctor", root)
+    doctor = run_jekyll(jekyll, "doctor", root)
     site = Site(root, output, doctor.returncode, doctor.stdout + doctor.stderr)
     for edition in EDITIONS:
         for source in sorted((root / edition.folder).glob(f"{edition.day}-*.md")):

@@ -26,6 +26,7 @@ from jekyll_site import (
     BuiltPost,
     Site,
     build_site,
+    run_jekyll,
 )
 from system_tools import require_tool
 
@@ -104,6 +105,38 @@ def abstract_of(section: str) -> str:
     if after.startswith("\\["):
         return html.unescape(after.split("\n", 1)[0])
     return visible_text(re.match(r"<p>(.*?)</p>", after, re.S).group(1))
+
+
+BROKEN_POSTS = {
+    # A Liquid syntax error only warns (exit 0); two posts at one URL only warn in a build.
+    "liquid": (
+        "2026-01-01-a.md",
+        '---\ntitle: "a"\npermalink: "/x/"\n---\n{% if a == %}x{% endif %}\n',
+    ),
+    "conflict": ("2026-01-02-b.md", '---\ntitle: "b"\npermalink: "/x/"\n---\nb\n'),
+    # Broken YAML fails the build only with --strict_front_matter.
+    "yaml": ("2026-01-03-c.md", '---\ntitle: "c\n---\nc\n'),
+}
+
+
+def test_the_checks_catch_what_jekyll_only_warns_about(tmp_path):
+    """The site checks below are not blind: on broken posts they see the trouble."""
+    jekyll = require_tool("jekyll", INSTALL_HINT)
+    for case in ("warnings", "yaml"):
+        root = tmp_path / case / "_posts"
+        root.mkdir(parents=True)
+        (root.parent / "_config.yml").write_text("title: t\nurl: https://example.org\n")
+        for name, (filename, text) in BROKEN_POSTS.items():
+            if (name == "yaml") == (case == "yaml"):
+                (root / filename).write_text(text, encoding="utf-8")
+    built = run_jekyll(jekyll, "build", tmp_path / "warnings")
+    assert built.returncode == 0
+    output = built.stdout + built.stderr  # as build_site reads it: the warnings are on stderr
+    trouble = [line for line in output.splitlines() if TROUBLE.search(line)]
+    assert any("Liquid Warning" in line for line in trouble), output
+    assert any("Conflict" in line for line in trouble), output
+    assert run_jekyll(jekyll, "doctor", tmp_path / "warnings").returncode == 1
+    assert run_jekyll(jekyll, "build", tmp_path / "yaml").returncode != 0
 
 
 def test_jekyll_builds_every_post_without_a_warning(site):
