@@ -1,5 +1,6 @@
-"""Programs some tests need beyond pip: such a test skips, saying how to install the program,
-and fails instead when DIGEST_REQUIRE_SYSTEM_TOOLS=1 (CI sets it, so a skip cannot hide there)."""
+"""Programs some tests need beyond pip (Jekyll, node, git…): such a test skips, saying how to
+install the program, and fails instead when DIGEST_REQUIRE_SYSTEM_TOOLS=1 (CI sets it, so a skip
+cannot hide there)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def missing(what: str, how: str) -> None:
     """Skip the calling test, or fail it where system tools are required."""
     message = f"{what} is not available; install it with: {how}"
     if os.environ.get(REQUIRE_ENV) == "1":
-        pytest.fail(f"{message} ({REQUIRE_ENV}=1)")
+        pytest.fail(f"{message} ({REQUIRE_ENV}=1: CI must have it)", pytrace=False)
     pytest.skip(message)
 
 
@@ -30,6 +31,10 @@ def program(name: str, how: str) -> str:
     if path is None:
         missing(name, how)
     return str(path)
+
+
+# The name the Jekyll tests use.
+require_tool = program
 
 
 def actionlint() -> tuple[str, Path]:

@@ -58,11 +58,13 @@ def test_front_matter_is_exact(hf_server, run, write_config, tmp_path):
     assert run("build", "--date", "2026-02-20").code == 0
     ko = load_post(posts(tmp_path, "2026-02-20")["ko"])
     assert ko.metadata == {
+        "layout": "post",
         "title": "Hugging Face 일간 논문 - 2026-02-20",
         "date": "2026-02-20 09:00:00 +0900",
         "categories": ["Daily Papers", "일간"],
         "tags": ["huggingface", "papers", "daily", "ai"],
         "author": "lim4349",
+        "description": "2026-02-20 Hugging Face Daily Papers에 올라온 논문 13편, 좋아요 순.",
         "lang": "ko",
         "lang_ref": "daily-papers-2026-02-20",
         "permalink": "/posts/daily-papers-2026-02-20-ko/",

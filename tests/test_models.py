@@ -115,3 +115,20 @@ def test_repeated_ids_are_merged():
     (paper,) = papers_from_items(items)
     assert (paper.upvotes, paper.comments, paper.ai_summary) == (5, 2, "S")
     assert paper.github_repo == "https://github.com/a/b"
+
+
+def test_invisible_characters_are_dropped():
+    """Controls and lone surrogates (JSON may escape them) would break UTF-8 files and XML feeds."""
+    paper = paper_from_item(
+        {
+            "paper": {
+                "id": "1",
+                "title": "Bell\u0007 nul\u0000 tab\there\nline\u2028sep \ud800half\uffff",
+                "summary": "\x1b[31mred\x9b",
+                "authors": [{"name": "A\u0000"}, {"name": "\u200bZero-width joiner\u200d🤗"}],
+            }
+        }
+    )
+    assert paper.title == "Bell nul tab here line sep half"
+    assert paper.abstract == "[31mred"
+    assert paper.authors == ("A", "\u200bZero-width joiner\u200d🤗")  # format characters stay

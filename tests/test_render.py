@@ -14,6 +14,7 @@ import yaml
 from digest.config import Config
 from digest.models import Paper
 from digest.render import dump_front_matter, escape_markdown, render_post
+from digest.texmath import MathExtension
 
 HOSTILE = [
     "<script>alert('x')</script> & <b>bold</b>",
@@ -65,6 +66,14 @@ def paper(**fields) -> Paper:
 SNAPSHOT = datetime(2026, 2, 21, 0, 30, tzinfo=timezone.utc)
 
 
+# Abstracts and TL;DRs show LaTeX between `$`s as math (MathJax's `\(…\)` in the HTML).
+READS_AS_MATH = {
+    "$\\mathcal{O}(n^2)$ and $$x_1 * y_2$$ \\{ \\\\ \\|": (
+        "\\(\\mathcal{O}(n^2)\\) and \\(x_1 * y_2\\) \\{ \\\\ \\|"
+    ),
+}
+
+
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_text_in_every_field(text):
     papers = [
@@ -81,13 +90,15 @@ def test_hostile_text_in_every_field(text):
     ]
     post = render_post(papers, date(2026, 2, 20), "en", config(), SNAPSHOT)
     parsed = frontmatter.loads(post.text)
-    rendered = markdown.markdown(parsed.content)
+    rendered = markdown.markdown(parsed.content, extensions=[MathExtension()])
     assert "<script" not in rendered and "<table" not in rendered
     visible = html.unescape(re.sub(r"<[^>]+>", "", rendered))
     clean = " ".join(text.split())
     assert f"1. {clean}" in visible
     assert f"Affiliation: {clean}" in visible
-    assert f"TL;DR: {clean}" in visible
+    assert f"TL;DR: {READS_AS_MATH.get(text, clean)}" in visible
+    assert f"\n{READS_AS_MATH.get(text, clean)}" in visible  # the abstract
+    assert parsed.get("math", False) is (text in READS_AS_MATH)
     assert f"Keywords: {clean}, k" in visible
     assert f"Authors: {clean}, B" in visible
     assert 'href="https://github.com/a/b_c%7Cd"' in rendered

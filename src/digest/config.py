@@ -26,6 +26,18 @@ DEFAULT_TITLES = {
     "ko": "Hugging Face 일간 논문 - {date}",
     "en": "Hugging Face Daily Papers - {date}",
 }
+DEFAULT_DESCRIPTIONS = {
+    "ko": "{date} Hugging Face Daily Papers에 올라온 논문 {count}편, 좋아요 순.",
+    "en": "The {count} papers posted to Hugging Face Daily Papers on {date}, ranked by upvotes.",
+}
+# Front matter conventions of a Jekyll theme (see render.front_matter). minima, Jekyll's default
+# theme, is the default: its posts also build on Chirpy, whereas Chirpy's (no `layout`) render
+# as bare HTML on minima.
+FLAVOURS = ("minima", "chirpy")
+# Chirpy: "categories … designed to contain up to two elements"; `author` is a key of
+# _data/authors.yml.
+CHIRPY_MAX_CATEGORIES = 2
+_CHIRPY_AUTHOR_ID = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,10 @@ class Config:
     categories: tuple[str, ...] = ("Daily Papers",)
     tags: tuple[str, ...] = ("huggingface", "papers", "daily", "ai")
     titles: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TITLES))
+    descriptions: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_DESCRIPTIONS))
+    flavour: str = "minima"
+    image: bool = False
+    pin: bool = False
     max_papers: int | None = None
     min_upvotes: int = 0
     max_authors: int = 5
@@ -76,6 +92,9 @@ class Config:
 
     def title_for(self, lang: str) -> str:
         return self.titles[lang]
+
+    def description_for(self, lang: str) -> str | None:
+        return self.descriptions.get(lang)
 
 
 # A checker turns a raw YAML value into the setting's value, or raises ValueError with the reason.
@@ -178,7 +197,7 @@ def _template_fields(text: str) -> set[str]:
 
 def _titles(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
-        raise ValueError(f"expected a mapping of language to title, got {_type_name(value)}")
+        raise ValueError(f"expected a mapping of language to text, got {_type_name(value)}")
     titles = {}
     for lang, title in value.items():
         _text(title)
@@ -189,6 +208,41 @@ def _titles(value: Any) -> dict[str, str]:
             )
         titles[str(lang)] = title
     return titles
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {_type_name(value)} {value!r}")
+    return value
+
+
+def _flavour(value: Any) -> str:
+    if value not in FLAVOURS:
+        raise ValueError(f"expected one of {', '.join(FLAVOURS)}, got {value!r}")
+    return str(value)
+
+
+def _flavour_problems(values: Mapping[str, Any]) -> list[str]:
+    """Settings that break the chosen theme's rules (each already valid on its own)."""
+    chirpy = values.get("flavour", Config.flavour) == "chirpy"
+    problems = []
+    if values.get("pin") and not chirpy:
+        problems.append("pin: only Chirpy pins posts; set flavour: chirpy or drop pin")
+    if not chirpy:
+        return problems
+    categories = values.get("categories", Config.categories)
+    if len(categories) > CHIRPY_MAX_CATEGORIES:
+        problems.append(
+            f"categories: Chirpy takes at most {CHIRPY_MAX_CATEGORIES} "
+            f"(a category and a sub-category), got {list(categories)}"
+        )
+    author = values.get("author")
+    if author and not _CHIRPY_AUTHOR_ID.fullmatch(author):
+        problems.append(
+            f"author: Chirpy wants an id from _data/authors.yml (letters, digits, _ or -), "
+            f"got {author!r}"
+        )
+    return problems
 
 
 def _permalink(value: Any) -> str:
@@ -236,6 +290,10 @@ _FIELDS: dict[str, Checker] = {
     "categories": _string_list,
     "tags": _string_list,
     "title": _titles,
+    "description": _titles,
+    "flavour": _flavour,
+    "image": _boolean,
+    "pin": _boolean,
     "max_papers": _optional(_integer(1)),
     "min_upvotes": _integer(0),
     "max_authors": _integer(1),
@@ -319,9 +377,11 @@ def parse_config(
     if override:
         sections["api"]["base_url"] = override
     titles = {**DEFAULT_TITLES, **values.pop("title", {})}
+    descriptions = {**DEFAULT_DESCRIPTIONS, **values.pop("description", {})}
     for lang in values.get("languages", Config.languages):
         if lang not in titles:
             problems.append(f"title.{lang}: no title for language '{lang}'")
+    problems.extend(_flavour_problems(values))
     if problems:
         raise ConfigError(problems, str(source) if source else "config")
 
@@ -333,7 +393,7 @@ def parse_config(
     if values.get("templates_dir"):
         values["templates_dir"] = base / values["templates_dir"]
     built = {name: kind(**sections[name]) for name, (_, kind) in _SECTIONS.items()}
-    return Config(**values, **built, titles=titles, source=source)
+    return Config(**values, **built, titles=titles, descriptions=descriptions, source=source)
 
 
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:

@@ -9,9 +9,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 _SPACE = re.compile(r"\s+")
-# Lone surrogates cannot be written as UTF-8; control characters are never meant in a title.
-_UNWRITABLE = re.compile(r"[\ud800-\udfff]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Control characters that are not whitespace, lone surrogates (JSON can escape them; UTF-8 cannot
+# encode them) and U+FFFE/U+FFFF: invalid in XML (a Jekyll feed) and invisible in HTML.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,9 @@ class Paper:
 
 
 def normalize_space(text: str) -> str:
-    """Collapse arXiv line wrapping and runs of blanks into single spaces; drop what no post
-    can carry (control characters; lone surrogates become U+FFFD)."""
-    text = _CONTROL.sub("", _UNWRITABLE.sub("\ufffd", text))
-    return _SPACE.sub(" ", text).strip()
+    """Collapse arXiv line wrapping and runs of blanks into single spaces; drop characters that
+    no page can show (controls, lone surrogates)."""
+    return _SPACE.sub(" ", _UNPRINTABLE.sub("", text)).strip()
 
 
 def _str(value: Any) -> str | None:

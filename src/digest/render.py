@@ -17,6 +17,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from digest import texmath
 from digest.config import Config
 from digest.errors import TemplateError
 from digest.models import Paper, normalize_space
@@ -25,6 +26,7 @@ LANGUAGE_NAMES = {"ko": "한국어", "en": "English", "zh": "中文", "ja": "日
 SNAPSHOT_KEY = "upvotes_as_of"
 COUNT_KEY = "papers"
 FRONT_MATTER_TIME = "%Y-%m-%d %H:%M:%S %z"
+_ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?")
 
 
 class SafeMarkdown(str):
@@ -42,7 +44,9 @@ _ENTITIES = {
     '"': "&quot;",
     "'": "&#39;",
     "|": "&#124;",
-    "$": "&#36;",
+    # MathJax reads the page, not the Markdown: where it takes `$` as a delimiter (Chirpy does),
+    # two dollars of prose would become math. An element of its own keeps each one apart.
+    "$": "<span>&#36;</span>",
     "{": "&#123;",
     "}": "&#125;",
     "~": "&#126;",
@@ -60,11 +64,27 @@ def _entity(match: re.Match[str]) -> str:
     return f"{text[:-1]}&#{ord(text[-1])};"
 
 
+def _escape_inline(text: str) -> str:
+    return _TYPOGRAPHIC.sub(_entity, text.translate(_ESCAPES))
+
+
 def escape_markdown(text: str) -> str:
     """Make API text inert in Markdown and HTML: what a reader sees is exactly the text."""
-    text = normalize_space(text).translate(_ESCAPES)
-    text = _TYPOGRAPHIC.sub(_entity, text)
-    return _BLOCK_START.sub(_entity, text, count=1)
+    return _BLOCK_START.sub(_entity, _escape_inline(normalize_space(text)), count=1)
+
+
+def escape_markdown_math(text: str) -> SafeMarkdown:
+    """Like `escape_markdown`, but LaTeX between `$`s becomes a math span MathJax typesets."""
+    pieces = [
+        texmath.math_span(part) if is_math else _escape_inline(part)
+        for part, is_math in texmath.split_math(normalize_space(text))
+    ]
+    return SafeMarkdown(_BLOCK_START.sub(_entity, "".join(pieces), count=1))
+
+
+def _math_filter(value: Any) -> SafeMarkdown:
+    """`{{ text | math }}` in a template: escaped text whose LaTeX renders as math."""
+    return SafeMarkdown("") if value is None else escape_markdown_math(str(value))
 
 
 def safe_url(url: str) -> SafeMarkdown:
@@ -162,19 +182,56 @@ def _post_datetime(config: Config, day: date) -> datetime:
     return datetime.combine(day, time.fromisoformat(config.post_time), tzinfo=config.tz)
 
 
+def _title(config: Config, day: date, lang: str, count: int) -> str:
+    return config.title_for(lang).format(date=day.isoformat(), count=count)
+
+
+def _image(config: Config, papers: Sequence[Paper]) -> dict[str, str] | None:
+    """The best-ranked paper's thumbnail: Chirpy's preview image, jekyll-seo-tag's og:image."""
+    if not config.image:
+        return None
+    paper = next((p for p in papers if p.thumbnail), None)
+    if paper is None:
+        return None
+    image = {"path": str(safe_url(paper.thumbnail or ""))}
+    # Themes print `alt` unescaped (Chirpy as a caption): only our own words, never API text.
+    if _ARXIV_ID.fullmatch(paper.id):
+        image["alt"] = f"arXiv {paper.id}"
+    return image
+
+
 def front_matter(
-    config: Config, day: date, lang: str, count: int, snapshot: datetime
+    config: Config,
+    day: date,
+    lang: str,
+    count: int,
+    snapshot: datetime,
+    *,
+    papers: Sequence[Paper] = (),
+    has_math: bool = False,
 ) -> dict[str, Any]:
-    """The post's front matter; every value is data, dumped by code, never templated."""
-    title = config.title_for(lang).format(date=day.isoformat(), count=count)
-    matter: dict[str, Any] = {
-        "title": title,
-        "date": _post_datetime(config, day).strftime(FRONT_MATTER_TIME),
-        "categories": list(config.categories),
-        "tags": list(config.tags),
-    }
+    """The post's front matter in the configured theme's conventions (`flavour`); every value
+    is data, dumped by code, never templated, and no text from the API is in it."""
+    chirpy = config.flavour == "chirpy"
+    # Chirpy sets `layout: post` for posts itself and documents leaving it out; minima needs it.
+    matter: dict[str, Any] = {} if chirpy else {"layout": "post"}
+    matter["title"] = _title(config, day, lang, count)
+    matter["date"] = _post_datetime(config, day).strftime(FRONT_MATTER_TIME)
+    matter["categories"] = list(config.categories)
+    # Chirpy: "TAG names should always be lowercase" (its tag pages are per exact name).
+    matter["tags"] = [tag.lower() for tag in config.tags] if chirpy else list(config.tags)
     if config.author:
         matter["author"] = config.author
+    description = config.description_for(lang)
+    if description:
+        matter["description"] = description.format(date=day.isoformat(), count=count)
+    image = _image(config, papers)
+    if image:
+        matter["image"] = image
+    if config.pin:
+        matter["pin"] = True
+    if has_math:
+        matter["math"] = True  # Chirpy loads MathJax only for posts that ask
     matter["lang"] = lang
     matter["lang_ref"] = f"daily-papers-{day.isoformat()}"
     permalink = permalink_for(config, day, lang)
@@ -251,6 +308,7 @@ def template_environment(user_dir: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["searched_paths"] = searched
+    env.filters["math"] = _math_filter
     return env
 
 
@@ -270,11 +328,11 @@ def render_post(
 ) -> Post:
     """One language's post for a day's ranked papers."""
     template = _template(config, f"daily.{lang}.md")
-    matter = front_matter(config, day, lang, len(papers), snapshot)
+    title = _title(config, day, lang, len(papers))
     context = {
         "lang": lang,
         "date": day.isoformat(),
-        "title": matter["title"],
+        "title": title,
         "count": len(papers),
         "entries": _entries(papers, config.max_authors),
         "snapshot": snapshot.astimezone(config.tz).strftime("%Y-%m-%d %H:%M %Z"),
@@ -292,5 +350,10 @@ def render_post(
         body = template.render(context)
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template '{template.name}': {exc}") from None
+    # kramdown reads every `$$…$$` as math; API text never has one (see escape_markdown).
+    has_math = "$$" in body
+    matter = front_matter(
+        config, day, lang, len(papers), snapshot, papers=papers, has_math=has_math
+    )
     text = dump_front_matter(matter) + "\n" + body.strip("\n") + "\n"
     return Post(lang=lang, filename=filename_for(day, lang), text=text, count=len(papers))
