@@ -40,6 +40,25 @@ class ApiSettings:
     page_size: int = 100
 
 
+DEFAULT_SITE_TITLES = {"ko": "Hugging Face 일간 논문", "en": "Hugging Face Daily Papers"}
+DEFAULT_MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """How `digest site` builds the static site."""
+
+    output_dir: Path = Path("_site")
+    title: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_SITE_TITLES))
+    base_url: str | None = None
+    mathjax_url: str | None = DEFAULT_MATHJAX_URL
+    feed_entries: int = 20
+    recent: int = 10
+
+    def title_for(self, lang: str) -> str:
+        return self.title.get(lang) or next(iter(self.title.values()), "Daily Papers")
+
+
 @dataclass(frozen=True)
 class Config:
     """Every setting `digest build` uses, validated."""
@@ -58,6 +77,7 @@ class Config:
     permalink: str | None = "/posts/{slug}/"
     templates_dir: Path | None = None
     api: ApiSettings = field(default_factory=ApiSettings)
+    site: SiteSettings = field(default_factory=SiteSettings)
     source: Path | None = None
 
     @property
@@ -187,6 +207,29 @@ def _http_url(value: Any) -> str:
     return text.rstrip("/")
 
 
+def _script_url(value: Any) -> str:
+    """An http(s) URL, or a path from the site's root ("/vendor/mathjax/tex-chtml.js")."""
+    text = _text(value)
+    if text.startswith("/") and not text.startswith("//"):
+        return text
+    return _http_url(value)
+
+
+def _site_titles(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not value:
+        raise ValueError(f"expected a mapping of language to title, got {_type_name(value)}")
+    return {**DEFAULT_SITE_TITLES, **{str(lang): _text(t) for lang, t in value.items()}}
+
+
+_SITE_FIELDS: dict[str, Checker] = {
+    "output_dir": _text,
+    "title": _site_titles,
+    "base_url": _optional(_http_url),
+    "mathjax_url": _optional(_script_url),
+    "feed_entries": _integer(1),
+    "recent": _integer(1),
+}
+
 _API_FIELDS: dict[str, Checker] = {
     "base_url": _http_url,
     "timeout": _number(0.1),
@@ -211,6 +254,7 @@ _FIELDS: dict[str, Checker] = {
     "permalink": _optional(_permalink),
     "templates_dir": _optional(_text),
     "api": lambda value: value,  # checked key by key below
+    "site": lambda value: value,
 }
 
 
@@ -270,12 +314,8 @@ def parse_config(
     env = os.environ if env is None else env
     problems: list[str] = []
     values = _check_section(raw, _FIELDS, "", problems)
-    api_raw = values.pop("api", {})
-    api_values = (
-        _check_section(api_raw, _API_FIELDS, "api.", problems) if isinstance(api_raw, dict) else {}
-    )
-    if not isinstance(api_raw, dict):
-        problems.append(f"api: expected a mapping, got {_type_name(api_raw)}")
+    api_values = _section(values, "api", _API_FIELDS, problems)
+    site_values = _section(values, "site", _SITE_FIELDS, problems)
     override = _env_base_url(env, problems)
     if override:
         api_values["base_url"] = override
@@ -293,7 +333,25 @@ def parse_config(
         values["output_dir"] = base / Config.output_dir
     if values.get("templates_dir"):
         values["templates_dir"] = base / values["templates_dir"]
-    return Config(**values, titles=titles, api=ApiSettings(**api_values), source=source)
+    site_values["output_dir"] = base / site_values.get("output_dir", SiteSettings.output_dir)
+    return Config(
+        **values,
+        titles=titles,
+        api=ApiSettings(**api_values),
+        site=SiteSettings(**site_values),
+        source=source,
+    )
+
+
+def _section(
+    values: dict[str, Any], name: str, fields: Mapping[str, Checker], problems: list[str]
+) -> dict[str, Any]:
+    """Check a nested mapping (api, site) key by key, naming keys as `name.key`."""
+    raw = values.pop(name, {})
+    if not isinstance(raw, dict):
+        problems.append(f"{name}: expected a mapping, got {_type_name(raw)}")
+        return {}
+    return _check_section(raw, fields, f"{name}.", problems)
 
 
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:

@@ -43,8 +43,12 @@ def read_existing(root: Path, name: str) -> str | None:
 
 def write_text(root: Path, name: str, text: str) -> Outcome:
     """Write `text` as UTF-8 to `root/name` atomically; same bytes leave the file untouched."""
+    return write_bytes(root, name, text.encode("utf-8"))
+
+
+def write_bytes(root: Path, name: str, data: bytes) -> Outcome:
+    """Write `data` to `root/name` atomically; same bytes leave the file untouched."""
     path = safe_join(root, name)
-    data = text.encode("utf-8")
     try:
         if path.read_bytes() == data:
             return Outcome.UNCHANGED

@@ -1,0 +1,400 @@
+"""The static site: posts → pages, tag pages, archives and Atom feeds, written incrementally."""
+
+from __future__ import annotations
+
+import html
+import logging
+import posixpath
+import re
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from digest import markup, write
+from digest.config import Config
+from digest.errors import TemplateError
+from digest.posts import SitePost, page_url, read_posts
+from digest.render import LANGUAGE_NAMES, default_templates_dir
+
+log = logging.getLogger(__name__)
+
+ASSETS = ("site.css", "mathjax-config.js")
+# Feed and entry ids must never change once published: derived from the site path alone.
+_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/hf-digest/digest-site")
+
+
+@dataclass
+class SiteReport:
+    """What one `digest site` run did."""
+
+    out: Path
+    posts: int = 0
+    languages: tuple[str, ...] = ()
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        files = len(self.written) + self.unchanged
+        langs = ", ".join(self.languages) or "none"
+        return (
+            f"site: {self.posts} posts ({langs}), {files} files; "
+            f"written {len(self.written)}, unchanged {self.unchanged} in {self.out}"
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str  # site path: "/", "/ko/archive/", "/ko/feed.xml"
+    template: str
+    lang: str
+    context: dict[str, Any]
+
+
+def file_for(url: str) -> str:
+    """The file in the output folder that serves a site path."""
+    path = url.lstrip("/")
+    return path + "index.html" if not path or path.endswith("/") else path
+
+
+def relative(src: str, dst: str) -> str:
+    """A link from page `src` to `dst` that works under any sub-path, percent-encoded."""
+    base = src if src.endswith("/") else posixpath.dirname(src) + "/"
+    rel = posixpath.relpath(dst, base)
+    if dst.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
+    return quote(rel, safe="/:@!$&'()*+,;=-._~")
+
+
+_LINK_ATTRIBUTE = re.compile(r'(?P<name>href|src)="(?P<value>[^"]*)"')
+
+
+def rebase(body: str, src: str, dst: str) -> str:
+    """A post body's relative links, rewritten for showing the body on page `dst` instead."""
+
+    def move(match: re.Match[str]) -> str:
+        value = html.unescape(match.group("value"))
+        parts = urlsplit(value)
+        if parts.scheme or parts.netloc or value.startswith(("/", "#")) or not value:
+            return match.group()
+        base = src if src.endswith("/") else posixpath.dirname(src) + "/"
+        target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+        if parts.path.endswith("/") or parts.path in (".", ".."):
+            target = target.rstrip("/") + "/"
+        moved = relative(dst, target)
+        moved += f"?{parts.query}" if parts.query else ""
+        moved += f"#{parts.fragment}" if parts.fragment else ""
+        return f'{match.group("name")}="{html.escape(moved)}"'
+
+    return _LINK_ATTRIBUTE.sub(move, body)
+
+
+def tag_slug(tag: str) -> str:
+    slug = re.sub(r"[^\w]+", "-", tag.lower()).strip("-")
+    return slug or "tag-" + uuid.uuid5(_ID_NAMESPACE, tag).hex[:8]
+
+
+@lru_cache(maxsize=8)
+def environment(user_dir: Path | None) -> jinja2.Environment:
+    """User templates first, file by file, the packaged ones after; HTML and XML escaped."""
+    searched = [str(d) for d in (user_dir, default_templates_dir()) if d is not None]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(searched, encoding="utf-8"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["searched_paths"] = searched
+    env.globals["tag_slug"] = tag_slug
+    return env
+
+
+def _source(env: jinja2.Environment, name: str) -> str:
+    try:
+        assert env.loader
+        return env.loader.get_source(env, name)[0]
+    except jinja2.TemplateNotFound:
+        where = ", ".join(env.globals["searched_paths"])
+        raise TemplateError(f"template '{name}' not found in: {where}") from None
+
+
+def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateNotFound:
+        _source(env, name)  # raises with the searched paths
+        raise
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
+
+
+def _labels(env: jinja2.Environment) -> dict[str, dict[str, str]]:
+    data = yaml.safe_load(_source(env, "site/labels.yaml"))
+    if not isinstance(data, dict) or "en" not in data:
+        raise TemplateError("site/labels.yaml: expected a mapping of language to labels, with en")
+    return data
+
+
+def _languages(config: Config, posts: Sequence[SitePost]) -> tuple[str, ...]:
+    """Configured languages that have posts, in config order, then any others found."""
+    present = {post.lang for post in posts}
+    ordered = [lang for lang in config.languages if lang in present]
+    return tuple(ordered + sorted(present - set(ordered)))
+
+
+class _Site:
+    """Everything shared by the pages of one build."""
+
+    def __init__(self, config: Config, posts: Sequence[SitePost], bodies: dict[str, str]) -> None:
+        self.config = config
+        self.posts = posts
+        self.bodies = bodies
+        self.languages = _languages(config, posts)
+        self.by_lang = {lang: [p for p in posts if p.lang == lang] for lang in self.languages}
+        self.by_url = {p.url: p for p in posts}
+        self.by_ref: dict[str, list[SitePost]] = {}
+        for post in posts:
+            if post.lang_ref:
+                self.by_ref.setdefault(post.lang_ref, []).append(post)
+        self.tags = {lang: self._tags(lang) for lang in self.languages}
+        self.env = environment(config.templates_dir)
+        self.labels = _labels(self.env)
+
+    def translations(self, post: SitePost) -> dict[str, SitePost]:
+        """The other languages' versions: same lang_ref, else the front matter's links."""
+        found = {}
+        for other in self.by_ref.get(post.lang_ref or "", ()):
+            if other.lang != post.lang:
+                found.setdefault(other.lang, other)
+        for lang, url in post.translations.items():
+            other = self.by_url.get(page_url(url))
+            if other and lang != post.lang and other.lang == lang:
+                found.setdefault(lang, other)
+        return {lang: found[lang] for lang in self.languages if lang in found}
+
+    def _tags(self, lang: str) -> dict[str, tuple[str, list[SitePost]]]:
+        """slug -> (name as first written, newest posts first)."""
+        tags: dict[str, tuple[str, list[SitePost]]] = {}
+        for post in self.by_lang[lang]:
+            for tag in post.tags:
+                tags.setdefault(tag_slug(tag), (tag, []))[1].append(post)
+        return dict(sorted(tags.items(), key=lambda item: item[1][0].lower()))
+
+    def mathjax_src(self, url: str) -> str | None:
+        src = self.config.site.mathjax_url
+        if src and src.startswith("/"):
+            return relative(url, src)
+        return src
+
+    def common(self, url: str, lang: str, switch: dict[str, str], math: bool) -> dict[str, Any]:
+        """What every page template gets; `switch` maps each language to its page's URL."""
+        site = self.config.site
+        base = site.base_url
+        mathjax_src = self.mathjax_src(url) if math else None
+        return {
+            "lang": lang,
+            "labels": {**self.labels["en"], **self.labels.get(lang, {})},
+            "site_title": site.title_for(lang),
+            "url": url,
+            "link": lambda dst: relative(url, dst),
+            # Feeds are read away from the site: absolute links when the base URL is known.
+            "absolute": lambda dst: base + quote(dst) if base else relative(url, dst),
+            "canonical": base + url if base else None,
+            "home_url": f"/{lang}/",
+            "feed_url": f"/{lang}/feed.xml",
+            "switch": [
+                {
+                    "lang": other,
+                    "label": LANGUAGE_NAMES.get(other, other),
+                    "href": relative(url, dst),
+                }
+                for other, dst in switch.items()
+            ],
+            "mathjax_src": mathjax_src,
+            "csp_origin": _origin(mathjax_src) if mathjax_src else "",
+        }
+
+    def html(self, post: SitePost, on: str) -> str:
+        """The post's HTML with its relative links working from page `on`."""
+        text = self.bodies[post.url]
+        return text if on == post.url else rebase(text, post.url, on)
+
+    def body(self, post: SitePost, on: str) -> Markup:
+        # Safe by construction: markup.to_html escapes raw HTML and allow-lists the rest.
+        return Markup(self.html(post, on))
+
+    def has_math(self, post: SitePost) -> bool:
+        return post.math or markup.has_math(self.bodies[post.url])
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def _switch(site: _Site, make: Callable[[str], str | None]) -> dict[str, str]:
+    """Each language's version of a page; a language without one links to its home."""
+    return {lang: make(lang) or f"/{lang}/" for lang in site.languages}
+
+
+def _post_pages(site: _Site) -> Iterable[Page]:
+    for lang, posts in site.by_lang.items():
+        for i, post in enumerate(posts):
+            url = post.url
+            versions = {lang: post, **site.translations(post)}
+            switch = _switch(site, lambda other, v=versions: _url_of(v, other))
+            yield Page(
+                url,
+                "site/post.html",
+                lang,
+                {
+                    **site.common(url, lang, switch, site.has_math(post)),
+                    "post": post,
+                    "body": site.body(post, url),
+                    "newer": posts[i - 1] if i > 0 else None,
+                    "older": posts[i + 1] if i + 1 < len(posts) else None,
+                },
+            )
+
+
+def _url_of(posts: dict[str, SitePost], lang: str) -> str | None:
+    return posts[lang].url if lang in posts else None
+
+
+def _section_pages(site: _Site, lang: str, default_lang: str) -> Iterable[Page]:
+    posts = site.by_lang[lang]
+    latest = posts[0] if posts else None
+    homes = ["/", f"/{lang}/"] if lang == default_lang else [f"/{lang}/"]
+    for url in homes:
+        switch = _switch(site, lambda other: f"/{other}/")
+        math = bool(latest and site.has_math(latest))
+        yield Page(
+            url,
+            "site/home.html",
+            lang,
+            {
+                **site.common(url, lang, switch, math),
+                "latest": latest,
+                "body": site.body(latest, url) if latest else Markup(""),
+                "recent": posts[1 : site.config.site.recent + 1],
+                "total": len(posts),
+            },
+        )
+    archive = f"/{lang}/archive/"
+    yield Page(
+        archive,
+        "site/archive.html",
+        lang,
+        {
+            **site.common(archive, lang, _switch(site, lambda o: f"/{o}/archive/"), False),
+            "months": _by_month(posts),
+        },
+    )
+    yield from _tag_pages(site, lang)
+    feed = f"/{lang}/feed.xml"
+    entries = posts[: site.config.site.feed_entries]
+    yield Page(
+        feed,
+        "site/feed.xml",
+        lang,
+        {
+            **site.common(feed, lang, {}, False),
+            "feed_id": _id(site, feed),
+            # A str, not Markup: the feed template escapes it into text.
+            "entries": [(post, site.html(post, feed), _id(site, post.url)) for post in entries],
+            "updated": max((p.updated or p.date for p in entries), default=None),
+            "author": site.config.author or site.config.site.title_for(lang),
+        },
+    )
+
+
+def _tag_pages(site: _Site, lang: str) -> Iterable[Page]:
+    tags = site.tags[lang]
+    index = f"/{lang}/tags/"
+    yield Page(
+        index,
+        "site/tags.html",
+        lang,
+        {
+            **site.common(index, lang, _switch(site, lambda o: f"/{o}/tags/"), False),
+            "tags": [(name, f"{index}{slug}/", len(posts)) for slug, (name, posts) in tags.items()],
+        },
+    )
+    for slug, (name, posts) in tags.items():
+        url = f"{index}{slug}/"
+
+        def same_tag(other: str, slug: str = slug) -> str | None:
+            return f"/{other}/tags/{slug}/" if slug in site.tags[other] else None
+
+        yield Page(
+            url,
+            "site/tag.html",
+            lang,
+            {**site.common(url, lang, _switch(site, same_tag), False), "tag": name, "posts": posts},
+        )
+
+
+def _by_month(posts: Sequence[SitePost]) -> list[tuple[str, list[SitePost]]]:
+    months: dict[str, list[SitePost]] = {}
+    for post in posts:
+        months.setdefault(post.date.strftime("%Y-%m"), []).append(post)
+    return list(months.items())
+
+
+def _id(site: _Site, url: str) -> str:
+    base = site.config.site.base_url
+    return base + url if base else f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, url)}"
+
+
+def _render(site: _Site, page: Page) -> str:
+    template = _template(site.env, page.template)
+    try:
+        return template.render(page.context)
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template '{template.name}': {exc}") from None
+
+
+def plan(site: _Site) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    pages: list[Page] = []
+    default_lang = site.languages[0] if site.languages else site.config.languages[0]
+    for lang in site.languages:
+        pages.extend(_section_pages(site, lang, default_lang))
+    if not site.languages:
+        empty = {"latest": None, "body": Markup(""), "recent": [], "total": 0}
+        context = {**site.common("/", default_lang, {}, False), **empty}
+        pages.append(Page("/", "site/home.html", default_lang, context))
+    # Posts last: one whose permalink takes a section's URL ("/ko/") loses to the section.
+    pages.extend(_post_pages(site))
+    return pages
+
+
+def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
+    """Read every post in `posts_dir` and write the site into `out`; same bytes stay put."""
+    posts = read_posts(posts_dir, config.tz, config.languages[0])
+    bodies = dict(
+        zip([p.url for p in posts], markup.to_html_many([p.body for p in posts]), strict=True)
+    )
+    site = _Site(config, posts, bodies)
+    report = SiteReport(out=out, posts=len(posts), languages=site.languages)
+    files = [(f"assets/{name}", _source(site.env, f"site/assets/{name}")) for name in ASSETS]
+    files += [(file_for(page.url), _render(site, page)) for page in plan(site)]
+    seen: set[str] = set()
+    for name, text in files:
+        if name in seen:
+            log.warning("two pages want %s; kept the site's own", name)
+            continue
+        seen.add(name)
+        if write.write_text(out, name, text) is write.Outcome.WRITTEN:
+            report.written.append(name)
+        else:
+            report.unchanged += 1
+    return report
