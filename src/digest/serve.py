@@ -25,7 +25,6 @@ class _Handler(SimpleHTTPRequestHandler):
 
     extensions_map = {  # noqa: RUF012 (the base class's own attribute)
         **SimpleHTTPRequestHandler.extensions_map,
-        ".xml": "application/atom+xml",
         ".js": "text/javascript",
     }
 

@@ -26,7 +26,7 @@ from digest.render import LANGUAGE_NAMES, default_templates_dir
 
 log = logging.getLogger(__name__)
 
-ASSETS = ("site.css", "mathjax-config.js")
+ASSETS = ("site.css", "mathjax-config.js", "favicon.svg")
 # Feed and entry ids must never change once published: derived from the site path alone.
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/hf-digest/digest-site")
 
