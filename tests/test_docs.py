@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from digest.cli import EXIT_CODES, _parser
 
 REPO = Path(__file__).resolve().parents[1]
@@ -18,12 +20,20 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert blocks[0] in ci
 
 
-def test_every_build_option_is_documented():
-    build = _parser()._subparsers._group_actions[0].choices["build"]
-    for action in build._actions:
+@pytest.mark.parametrize("command", ["build", "site"])
+def test_every_option_is_documented(command):
+    parser = _parser()._subparsers._group_actions[0].choices[command]
+    for action in parser._actions:
         for flag in action.option_strings:
             if flag not in ("-h", "--help"):
                 assert f"`{flag}" in README, flag
+
+
+def test_every_site_setting_is_in_the_config_table():
+    from digest.config import SiteSettings
+
+    for name in SiteSettings.__dataclass_fields__:
+        assert f"`site.{name}`" in README, name
 
 
 def test_every_exit_code_is_documented():

@@ -264,3 +264,20 @@ def test_unwritable_output_is_exit_1(tmp_path, run):
     (tmp_path / "_site").mkdir(mode=0o500)
     result = run("site")
     assert result.code == 1 and result.error_lines
+
+
+def test_cache_converts_only_changed_posts(golden_site, run, tmp_path):
+    cache = tmp_path / ".digest-cache"
+    name = "2024-06-20-daily-papers-2024-06-20-en.md.html"
+    assert len(list(cache.glob("*.html"))) == 6
+    # A cached entry is used as is while its post is unchanged ...
+    kept = (cache / name).read_text(encoding="utf-8")
+    (cache / name).write_text(kept.replace("Long Code Arena", "From the cache"), encoding="utf-8")
+    assert run("site").code == 0
+    assert "From the cache" in page(golden_site, "/posts/daily-papers-2024-06-20-en/")
+    # ... and ignored once the post changes.
+    post = tmp_path / "_posts" / "2024-06-20-daily-papers-2024-06-20-en.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert run("site").code == 0
+    shown = page(golden_site, "/posts/daily-papers-2024-06-20-en/")
+    assert "From the cache" not in shown and "One more line." in shown

@@ -54,6 +54,7 @@ class SiteSettings:
     mathjax_url: str | None = DEFAULT_MATHJAX_URL
     feed_entries: int = 20
     recent: int = 10
+    cache_dir: Path | None = Path(".digest-cache")
 
     def title_for(self, lang: str) -> str:
         return self.title.get(lang) or next(iter(self.title.values()), "Daily Papers")
@@ -228,6 +229,7 @@ _SITE_FIELDS: dict[str, Checker] = {
     "mathjax_url": _optional(_script_url),
     "feed_entries": _integer(1),
     "recent": _integer(1),
+    "cache_dir": _optional(_text),
 }
 
 _API_FIELDS: dict[str, Checker] = {
@@ -334,6 +336,8 @@ def parse_config(
     if values.get("templates_dir"):
         values["templates_dir"] = base / values["templates_dir"]
     site_values["output_dir"] = base / site_values.get("output_dir", SiteSettings.output_dir)
+    cache_dir = site_values.get("cache_dir", SiteSettings.cache_dir)
+    site_values["cache_dir"] = base / cache_dir if cache_dir else None
     return Config(
         **values,
         titles=titles,

@@ -24,6 +24,8 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 EXTENSIONS = ("tables", "fenced_code")
+# Part of every cache key: a new digest or Markdown release never reuses old HTML.
+RENDERER = f"digest-markup-1 markdown-{markdown.__version__}"
 # Below this many posts a process pool costs more than it saves.
 PARALLEL_FROM = 64
 

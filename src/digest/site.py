@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import posixpath
@@ -377,12 +378,31 @@ def plan(site: _Site) -> list[Page]:
     return pages
 
 
+def convert_bodies(posts: Sequence[SitePost], cache: Path | None) -> dict[str, str]:
+    """Each post's HTML by URL; from the cache when the post's Markdown is unchanged."""
+    bodies: dict[str, str] = {}
+    keys = {}
+    for post in posts:
+        key = hashlib.sha256(f"{markup.RENDERER}\n{post.body}".encode()).hexdigest()
+        keys[post.url] = key
+        kept = write.read_existing(cache, post.source + ".html") if cache else None
+        if kept is not None and kept.startswith(key + "\n"):
+            bodies[post.url] = kept[len(key) + 1 :]
+    todo = [post for post in posts if post.url not in bodies]
+    for post, converted in zip(todo, markup.to_html_many([p.body for p in todo]), strict=True):
+        bodies[post.url] = converted
+        if cache:
+            write.write_text(
+                cache, post.source + ".html", f"{keys[post.url]}\n{converted}", durable=False
+            )
+    log.info("converted %d posts, %d from the cache", len(todo), len(posts) - len(todo))
+    return bodies
+
+
 def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
     """Read every post in `posts_dir` and write the site into `out`; same bytes stay put."""
     posts = read_posts(posts_dir, config.tz, config.languages[0])
-    bodies = dict(
-        zip([p.url for p in posts], markup.to_html_many([p.body for p in posts]), strict=True)
-    )
+    bodies = convert_bodies(posts, config.site.cache_dir)
     site = _Site(config, posts, bodies)
     report = SiteReport(out=out, posts=len(posts), languages=site.languages)
     files = [(f"assets/{name}", _source(site.env, f"site/assets/{name}")) for name in ASSETS]
@@ -393,7 +413,8 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
             log.warning("two pages want %s; kept the site's own", name)
             continue
         seen.add(name)
-        if write.write_text(out, name, text) is write.Outcome.WRITTEN:
+        # The site is rebuilt from the posts at will: atomic renames, but no fsync per page.
+        if write.write_text(out, name, text, durable=False) is write.Outcome.WRITTEN:
             report.written.append(name)
         else:
             report.unchanged += 1

@@ -41,13 +41,18 @@ def read_existing(root: Path, name: str) -> str | None:
         raise OutputError(f"cannot read {path}: {exc}") from None
 
 
-def write_text(root: Path, name: str, text: str) -> Outcome:
+def write_text(root: Path, name: str, text: str, *, durable: bool = True) -> Outcome:
     """Write `text` as UTF-8 to `root/name` atomically; same bytes leave the file untouched."""
-    return write_bytes(root, name, text.encode("utf-8"))
+    return write_bytes(root, name, text.encode("utf-8"), durable=durable)
 
 
-def write_bytes(root: Path, name: str, data: bytes) -> Outcome:
-    """Write `data` to `root/name` atomically; same bytes leave the file untouched."""
+def write_bytes(root: Path, name: str, data: bytes, *, durable: bool = True) -> Outcome:
+    """Write `data` to `root/name` atomically; same bytes leave the file untouched.
+
+    `durable=False` skips the fsyncs: the rename is still atomic (a reader sees the old file or
+    the new one), only a power cut may lose the write. For files rebuilt from others (a site),
+    where thousands of fsyncs would cost more than the build itself.
+    """
     path = safe_join(root, name)
     try:
         if path.read_bytes() == data:
@@ -58,20 +63,21 @@ def write_bytes(root: Path, name: str, data: bytes) -> Outcome:
         raise OutputError(f"cannot read {path}: {exc}") from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _replace_atomically(path, data)
+        _replace_atomically(path, data, durable)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     return Outcome.WRITTEN
 
 
-def _replace_atomically(path: Path, data: bytes) -> None:
+def _replace_atomically(path: Path, data: bytes, durable: bool = True) -> None:
     """Temp file in the same folder, fsync, rename: readers see the old file or the new one."""
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         # mkstemp makes 0600 files; a post should be readable like any file the user makes.
         os.chmod(temp_name, 0o666 & ~_umask())
         os.replace(temp_name, path)
@@ -80,7 +86,8 @@ def _replace_atomically(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 def _fsync_dir(folder: Path) -> None:
