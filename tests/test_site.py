@@ -14,6 +14,7 @@ from helpers import load_post
 from site_helpers import (
     GOLDEN,
     HOSTILE,
+    REPO,
     copy_posts,
     html_pages,
     local_target,
@@ -273,7 +274,12 @@ def test_cache_converts_only_changed_posts(golden_site, run, tmp_path):
     # A cached entry is used as is while its post is unchanged ...
     kept = (cache / name).read_text(encoding="utf-8")
     (cache / name).write_text(kept.replace("Long Code Arena", "From the cache"), encoding="utf-8")
+    # (Inputs unchanged: pages are not even rendered; a page removed by hand is written again.)
     assert run("site").code == 0
+    assert "From the cache" not in page(golden_site, "/posts/daily-papers-2024-06-20-en/")
+    (golden_site / "posts" / "daily-papers-2024-06-20-en" / "index.html").unlink()
+    result = run("site")
+    assert result.code == 0 and "written 1," in result.out
     assert "From the cache" in page(golden_site, "/posts/daily-papers-2024-06-20-en/")
     # ... and ignored once the post changes.
     post = tmp_path / "_posts" / "2024-06-20-daily-papers-2024-06-20-en.md"
@@ -281,3 +287,27 @@ def test_cache_converts_only_changed_posts(golden_site, run, tmp_path):
     assert run("site").code == 0
     shown = page(golden_site, "/posts/daily-papers-2024-06-20-en/")
     assert "From the cache" not in shown and "One more line." in shown
+
+
+def test_rerun_renders_only_pages_whose_inputs_changed(golden_site, run, tmp_path):
+    # A new day: its pages, the home pages, archive, tag pages, feeds and its neighbour change.
+    post = tmp_path / "_posts" / "2026-02-20-daily-papers-2026-02-20-en.md"
+    newer = tmp_path / "_posts" / "2026-02-21-daily-papers-2026-02-21-en.md"
+    newer.write_text(
+        post.read_text(encoding="utf-8").replace("2026-02-20", "2026-02-21"), encoding="utf-8"
+    )
+    result = run("site", "-v")
+    assert result.code == 0, result.err
+    assert "converted 1 posts" in result.err  # only the new one was converted
+    assert (golden_site / "posts" / "daily-papers-2026-02-21-en" / "index.html").is_file()
+    older = page(golden_site, "/posts/daily-papers-2026-02-20-en/")
+    assert 'rel="next" href="../daily-papers-2026-02-21-en/"' in older
+    # A template change reaches every page that uses it, and only those.
+    (tmp_path / "mine" / "site").mkdir(parents=True)
+    archive = (REPO / "templates" / "site" / "archive.html").read_text(encoding="utf-8")
+    mine = archive.replace("{% endblock %}", "<!-- mine -->{% endblock %}")
+    (tmp_path / "mine" / "site" / "archive.html").write_text(mine, encoding="utf-8")
+    (tmp_path / "config.yaml").write_text("templates_dir: mine\n", encoding="utf-8")
+    result = run("site")
+    assert "written 2," in result.out  # ko and en archives
+    assert "<!-- mine -->" in page(golden_site, "/en/archive/")

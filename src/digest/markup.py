@@ -133,11 +133,27 @@ class _Guarded:
         return getattr(self.compiled, name)
 
 
-def _guard_inline_patterns(md: markdown.Markdown) -> None:
+# The same for the block parsers that search a whole paragraph (an abstract is 2 KB).
+_BLOCK_TRIGGERS = {
+    "hashheader": ("RE", "#"),
+    "setextheader": ("RE", "=-"),
+    "hr": ("SEARCH_RE", "-_*"),
+    "quote": ("RE", ">"),
+    "reference": ("RE", "["),
+}
+
+
+def _guard_patterns(md: markdown.Markdown) -> None:
     for name, triggers in _TRIGGERS.items():
         if name in md.inlinePatterns:
             pattern = md.inlinePatterns[name]
             pattern.compiled_re = _Guarded(pattern.compiled_re, triggers)  # type: ignore[assignment]
+    for name, (attribute, triggers) in _BLOCK_TRIGGERS.items():
+        if name in md.parser.blockprocessors:
+            processor = md.parser.blockprocessors[name]
+            compiled = getattr(processor, attribute, None)
+            if isinstance(compiled, re.Pattern):
+                setattr(processor, attribute, _Guarded(compiled, triggers))
 
 
 class _DisplayMath(BlockProcessor):
@@ -224,7 +240,7 @@ class SafeHtmlExtension(Extension):
 @lru_cache(maxsize=1)
 def _converter() -> markdown.Markdown:
     md = markdown.Markdown(extensions=[*EXTENSIONS, SafeHtmlExtension()], output_format="html")
-    _guard_inline_patterns(md)
+    _guard_patterns(md)
     return md
 
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import frontmatter
 import yaml
 
+from digest import incremental, markup
 from digest.errors import UsageError
 
 log = logging.getLogger(__name__)
@@ -46,14 +49,31 @@ class SitePost:
     title: str
     date: datetime  # aware
     lang: str
-    body: str  # Markdown
+    body: str | None  # Markdown; None when the post came from the manifest unread
     lang_ref: str | None = None
     tags: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     translations: Mapping[str, str] = field(default_factory=dict)  # lang -> url
     papers: int | None = None
     updated: datetime | None = None  # upvotes_as_of
-    math: bool = False
+    math: bool = False  # load MathJax for it
+    body_key: str = ""  # hash of the Markdown (and the renderer): same key, same HTML
+
+    def record(self) -> dict[str, Any]:
+        """Everything but the body, as JSON, so an unchanged file need not be parsed again."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "body"}
+        data["date"] = self.date.isoformat()
+        data["updated"] = self.updated.isoformat() if self.updated else None
+        return data
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> SitePost:
+        """A post from `record()`, without its body (`body` is None: read the file for it)."""
+        values = {**data, "body": None, "tags": tuple(data["tags"])}
+        values["categories"] = tuple(data["categories"])
+        values["date"] = datetime.fromisoformat(data["date"])
+        values["updated"] = datetime.fromisoformat(data["updated"]) if data["updated"] else None
+        return cls(**values)
 
 
 def clean(text: str) -> str:
@@ -161,27 +181,47 @@ def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
         date=when,
         lang=lang,
         body=clean(post.content),
+        body_key=body_key(clean(post.content)),
         lang_ref=_text(meta.get("lang_ref")),
         tags=_text_list(meta.get("tags")),
         categories=_text_list(meta.get("categories")),
         translations=_translations(meta.get("translations")),
         papers=_count(meta.get("papers")),
         updated=parse_time(meta.get("upvotes_as_of"), tz),
-        math=meta.get("math") is True,
+        # Whether MathJax should load: `math: true`, or anything in the text it would typeset.
+        math=meta.get("math") is True or markup.has_math(post.content),
     )
 
 
-def read_posts(folder: Path, tz: tzinfo, default_lang: str) -> list[SitePost]:
-    """Every readable post in `folder`, newest first; one URL per post (the first one wins)."""
+def body_key(markdown_text: str) -> str:
+    return hashlib.sha256(f"{markup.RENDERER}\n{markdown_text}".encode()).hexdigest()
+
+
+def read_posts(
+    folder: Path, tz: tzinfo, default_lang: str, state: incremental.State | None = None
+) -> list[SitePost]:
+    """Every readable post in `folder`, newest first; one URL per post (the first one wins).
+
+    With `state`, a file unchanged since the last build (same size and mtime) is not parsed.
+    """
     if not folder.is_dir():
         raise UsageError(f"posts folder not found: {folder}")
     found: dict[str, SitePost] = {}
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.suffix not in POST_SUFFIXES or not path.is_file():
+        if path.name.startswith(".") or path.suffix not in POST_SUFFIXES:
             continue
-        post = read_post(path, tz, default_lang)
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        if not S_ISREG(stat.st_mode):
+            continue
+        known = state.remembered_post(path, stat) if state else None
+        post = SitePost.from_record(known) if known else read_post(path, tz, default_lang)
         if post is None:
             continue
+        if state:
+            state.remember_post(path, stat, known or post.record())
         if post.url in found:
             log.warning(
                 "skipped %s: %s already has its URL %s",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 import posixpath
@@ -19,10 +18,11 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from digest import markup, write
+from digest import __version__, incremental, markup, write
 from digest.config import Config
 from digest.errors import TemplateError
-from digest.posts import SitePost, page_url, read_posts
+from digest.incremental import Html
+from digest.posts import SitePost, page_url, read_post, read_posts
 from digest.render import LANGUAGE_NAMES, default_templates_dir
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,7 @@ def _languages(config: Config, posts: Sequence[SitePost]) -> tuple[str, ...]:
 class _Site:
     """Everything shared by the pages of one build."""
 
-    def __init__(self, config: Config, posts: Sequence[SitePost], bodies: dict[str, str]) -> None:
+    def __init__(self, config: Config, posts: Sequence[SitePost], bodies: Bodies) -> None:
         self.config = config
         self.posts = posts
         self.bodies = bodies
@@ -225,15 +225,20 @@ class _Site:
 
     def html(self, post: SitePost, on: str) -> str:
         """The post's HTML with its relative links working from page `on`."""
-        text = self.bodies[post.url]
+        text = self.bodies.html(post)
         return text if on == post.url else rebase(text, post.url, on)
 
-    def body(self, post: SitePost, on: str) -> Markup:
-        # Safe by construction: markup.to_html escapes raw HTML and allow-lists the rest.
-        return Markup(self.html(post, on))
-
-    def has_math(self, post: SitePost) -> bool:
-        return post.math or markup.has_math(self.bodies[post.url])
+    def resolve(self, value: Any) -> Any:
+        """The context with each post's HTML in place of its stand-in."""
+        if isinstance(value, Html):
+            text = self.html(value.post, value.on)
+            # Safe by construction: markup.to_html escapes raw HTML and allow-lists the rest.
+            return Markup(text) if value.markup else text
+        if isinstance(value, dict):
+            return {k: self.resolve(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.resolve(v) for v in value)
+        return value
 
 
 def _origin(url: str) -> str:
@@ -257,9 +262,9 @@ def _post_pages(site: _Site) -> Iterable[Page]:
                 "site/post.html",
                 lang,
                 {
-                    **site.common(url, lang, switch, site.has_math(post)),
+                    **site.common(url, lang, switch, post.math),
                     "post": post,
-                    "body": site.body(post, url),
+                    "body": Html(post, url),
                     "newer": posts[i - 1] if i > 0 else None,
                     "older": posts[i + 1] if i + 1 < len(posts) else None,
                 },
@@ -276,7 +281,7 @@ def _section_pages(site: _Site, lang: str, default_lang: str) -> Iterable[Page]:
     homes = ["/", f"/{lang}/"] if lang == default_lang else [f"/{lang}/"]
     for url in homes:
         switch = _switch(site, lambda other: f"/{other}/")
-        math = bool(latest and site.has_math(latest))
+        math = bool(latest and latest.math)
         yield Page(
             url,
             "site/home.html",
@@ -284,7 +289,7 @@ def _section_pages(site: _Site, lang: str, default_lang: str) -> Iterable[Page]:
             {
                 **site.common(url, lang, switch, math),
                 "latest": latest,
-                "body": site.body(latest, url) if latest else Markup(""),
+                "body": Html(latest, url) if latest else "",
                 "recent": posts[1 : site.config.site.recent + 1],
                 "total": len(posts),
             },
@@ -310,7 +315,9 @@ def _section_pages(site: _Site, lang: str, default_lang: str) -> Iterable[Page]:
             **site.common(feed, lang, {}, False),
             "feed_id": _id(site, feed),
             # A str, not Markup: the feed template escapes it into text.
-            "entries": [(post, site.html(post, feed), _id(site, post.url)) for post in entries],
+            "entries": [
+                (post, Html(post, feed, markup=False), _id(site, post.url)) for post in entries
+            ],
             "updated": max((p.updated or p.date for p in entries), default=None),
             "author": site.config.author or site.config.site.title_for(lang),
         },
@@ -358,7 +365,7 @@ def _id(site: _Site, url: str) -> str:
 def _render(site: _Site, page: Page) -> str:
     template = _template(site.env, page.template)
     try:
-        return template.render(page.context)
+        return template.render(site.resolve(page.context))
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template '{template.name}': {exc}") from None
 
@@ -370,7 +377,7 @@ def plan(site: _Site) -> list[Page]:
     for lang in site.languages:
         pages.extend(_section_pages(site, lang, default_lang))
     if not site.languages:
-        empty = {"latest": None, "body": Markup(""), "recent": [], "total": 0}
+        empty = {"latest": None, "body": "", "recent": [], "total": 0}
         context = {**site.common("/", default_lang, {}, False), **empty}
         pages.append(Page("/", "site/home.html", default_lang, context))
     # Posts last: one whose permalink takes a section's URL ("/ko/") loses to the section.
@@ -378,44 +385,93 @@ def plan(site: _Site) -> list[Page]:
     return pages
 
 
-def convert_bodies(posts: Sequence[SitePost], cache: Path | None) -> dict[str, str]:
-    """Each post's HTML by URL; from the cache when the post's Markdown is unchanged."""
-    bodies: dict[str, str] = {}
-    keys = {}
-    for post in posts:
-        key = hashlib.sha256(f"{markup.RENDERER}\n{post.body}".encode()).hexdigest()
-        keys[post.url] = key
-        kept = write.read_existing(cache, post.source + ".html") if cache else None
-        if kept is not None and kept.startswith(key + "\n"):
-            bodies[post.url] = kept[len(key) + 1 :]
-    todo = [post for post in posts if post.url not in bodies]
-    for post, converted in zip(todo, markup.to_html_many([p.body for p in todo]), strict=True):
-        bodies[post.url] = converted
-        if cache:
-            write.write_text(
-                cache, post.source + ".html", f"{keys[post.url]}\n{converted}", durable=False
-            )
-    log.info("converted %d posts, %d from the cache", len(todo), len(posts) - len(todo))
-    return bodies
+class Bodies:
+    """Each post's HTML, converted when first needed (many at once, on every core), cached."""
+
+    def __init__(self, config: Config, posts_dir: Path) -> None:
+        self.config = config
+        self.posts_dir = posts_dir
+        self.cache = config.site.cache_dir
+        self.done: dict[str, str] = {}
+
+    def html(self, post: SitePost) -> str:
+        if post.url not in self.done:
+            self.prepare([post])
+        return self.done[post.url]
+
+    def prepare(self, posts: Iterable[SitePost]) -> None:
+        todo = []
+        for post in {p.url: p for p in posts if p.url not in self.done}.values():
+            kept = write.read_existing(self.cache, post.source + ".html") if self.cache else None
+            if kept is not None and kept.startswith(post.body_key + "\n"):
+                self.done[post.url] = kept[len(post.body_key) + 1 :]
+            else:
+                todo.append(post)
+        texts = [post.body if post.body is not None else self._read(post) for post in todo]
+        for post, converted in zip(todo, markup.to_html_many(texts), strict=True):
+            self.done[post.url] = converted
+            if self.cache:
+                text = f"{post.body_key}\n{converted}"
+                write.write_text(self.cache, post.source + ".html", text, durable=False)
+        if todo:
+            log.info("converted %d posts to HTML", len(todo))
+
+    def _read(self, post: SitePost) -> str:
+        """The Markdown of a post known from the manifest (its cached HTML went missing)."""
+        again = read_post(self.posts_dir / post.source, self.config.tz, self.config.languages[0])
+        return again.body or "" if again else ""
+
+
+def _templates_key(env: jinja2.Environment) -> str:
+    """Changes when any site template, label or asset changes, wherever it comes from."""
+    names = sorted(n for n in env.list_templates() if n.startswith("site/"))
+    return incremental.fingerprint(
+        __version__, jinja2.__version__, [_source(env, n) for n in names]
+    )
 
 
 def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
-    """Read every post in `posts_dir` and write the site into `out`; same bytes stay put."""
-    posts = read_posts(posts_dir, config.tz, config.languages[0])
-    bodies = convert_bodies(posts, config.site.cache_dir)
-    site = _Site(config, posts, bodies)
+    """Read every post in `posts_dir` and write the site into `out`; same bytes stay put.
+
+    With `site.cache_dir`, a re-run parses only changed posts and renders only pages whose
+    inputs changed; every other page is left as it is.
+    """
+    signature = incremental.fingerprint(
+        __version__, markup.RENDERER, config.timezone, config.languages[0]
+    )
+    state = incremental.load(config.site.cache_dir, signature)
+    posts = read_posts(posts_dir, config.tz, config.languages[0], state)
+    site = _Site(config, posts, Bodies(config, posts_dir))
     report = SiteReport(out=out, posts=len(posts), languages=site.languages)
-    files = [(f"assets/{name}", _source(site.env, f"site/assets/{name}")) for name in ASSETS]
-    files += [(file_for(page.url), _render(site, page)) for page in plan(site)]
-    seen: set[str] = set()
-    for name, text in files:
+    for name in ASSETS:
+        _place(report, out, f"assets/{name}", _source(site.env, f"site/assets/{name}"))
+    templates = _templates_key(site.env)
+    pending: list[tuple[str, Page, str]] = []
+    seen = {f"assets/{name}" for name in ASSETS}
+    for page in plan(site):
+        name = file_for(page.url)
         if name in seen:
             log.warning("two pages want %s; kept the site's own", name)
             continue
         seen.add(name)
-        # The site is rebuilt from the posts at will: atomic renames, but no fsync per page.
-        if write.write_text(out, name, text, durable=False) is write.Outcome.WRITTEN:
-            report.written.append(name)
-        else:
+        key = incremental.fingerprint(templates, page.template, page.url, page.context)
+        if state.page_is_current(out, name, key):
             report.unchanged += 1
+        else:
+            pending.append((name, page, key))
+    site.bodies.prepare(
+        h.post for _, page, _ in pending for h in incremental.stand_ins(page.context)
+    )
+    for name, page, key in pending:
+        _place(report, out, name, _render(site, page))
+        state.remember_page(out, name, key)
+    state.save()
     return report
+
+
+def _place(report: SiteReport, out: Path, name: str, text: str) -> None:
+    # The site is rebuilt from the posts at will: atomic renames, but no fsync per page.
+    if write.write_text(out, name, text, durable=False) is write.Outcome.WRITTEN:
+        report.written.append(name)
+    else:
+        report.unchanged += 1
