@@ -6,7 +6,7 @@ import pytest
 
 from digest.markup import has_math, safe_link, to_html, to_html_many
 from helpers import visible_text
-from site_helpers import GOLDEN
+from site_helpers import GOLDEN, HOSTILE
 
 RIGHT = '<{0} style="text-align: right;">1</{0}>'
 
@@ -79,3 +79,23 @@ def test_golden_posts_keep_their_text_and_parallel_equals_serial():
     serial = [to_html(b) for b in bodies]
     assert to_html_many(bodies * 12, workers=2) == serial * 12
     assert "Tsinghua University" in visible_text(serial[-2])
+
+
+def test_speed_ups_change_nothing():
+    """Guards and per-post pattern choice only skip work: same HTML as plain Python-Markdown."""
+    import markdown
+
+    from digest.markup import EXTENSIONS, SafeHtmlExtension
+
+    plain = markdown.Markdown(extensions=[*EXTENSIONS, SafeHtmlExtension()], output_format="html")
+    extra = [
+        "line with two spaces  \nnext",
+        "[a][r] and [r] and ![i][r]\n\n[r]: https://x.y/ 'T'",
+        "`code` <https://a.b> <a@b.c> *em* __strong__ &amp; $x$ \\(y\\)",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "# h1\n\nSetext\n---\n\n***\n\n> quote",
+    ]
+    sources = [p.read_text(encoding="utf-8") for p in sorted(GOLDEN.iterdir())] + extra
+    sources += [p.read_text(encoding="utf-8") for p in sorted(HOSTILE.iterdir())]
+    for source in sources:
+        assert to_html(source) == plain.reset().convert(source), source[:80]

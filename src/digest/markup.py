@@ -143,6 +143,17 @@ _BLOCK_TRIGGERS = {
 }
 
 
+# Whole-document tests: a pattern whose trigger is nowhere in a post is left out for that post
+# (fewer patterns, fewer passes over every text node). Reference links need a definition
+# (`[id]: url`); a hard line break needs two spaces before a newline.
+_DOCUMENT_TRIGGERS = {
+    **{name: tuple(chars) for name, chars in _TRIGGERS.items()},
+    **{name: ("]:",) for name in ("reference", "image_reference")},
+    **{name: ("]:",) for name in ("short_reference", "short_image_ref")},
+    "linebreak": ("  \n",),
+}
+
+
 def _guard_patterns(md: markdown.Markdown) -> None:
     for name, triggers in _TRIGGERS.items():
         if name in md.inlinePatterns:
@@ -154,6 +165,11 @@ def _guard_patterns(md: markdown.Markdown) -> None:
             compiled = getattr(processor, attribute, None)
             if isinstance(compiled, re.Pattern):
                 setattr(processor, attribute, _Guarded(compiled, triggers))
+    if "table" in md.parser.blockprocessors:
+        table = md.parser.blockprocessors["table"]
+        test = table.test
+        # A table needs a pipe; without this every multi-line block is split into cells.
+        table.test = lambda parent, block: "|" in block and test(parent, block)  # type: ignore[method-assign]
 
 
 class _DisplayMath(BlockProcessor):
@@ -238,19 +254,38 @@ class SafeHtmlExtension(Extension):
 
 
 @lru_cache(maxsize=1)
-def _converter() -> markdown.Markdown:
+def _converter() -> _Converter:
     md = markdown.Markdown(extensions=[*EXTENSIONS, SafeHtmlExtension()], output_format="html")
     _guard_patterns(md)
-    return md
+    return _Converter(md)
+
+
+class _Converter:
+    """One Markdown instance, its inline patterns chosen per document (see _DOCUMENT_TRIGGERS)."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        self.md = md
+        self.patterns = [
+            (i.name, md.inlinePatterns[i.name], i.priority) for i in md.inlinePatterns._priority
+        ]
+
+    def convert(self, text: str) -> str:
+        registry = self.md.inlinePatterns
+        for name, pattern, priority in self.patterns:
+            needed = any(t in text for t in _DOCUMENT_TRIGGERS.get(name, ("",)))
+            if needed and name not in registry:
+                registry.register(pattern, name, priority)
+            elif not needed and name in registry:
+                registry.deregister(name)
+        try:
+            return self.md.convert(text)
+        finally:
+            self.md.reset()
 
 
 def to_html(text: str) -> str:
     """One post body (Markdown) as safe HTML."""
-    converter = _converter()
-    try:
-        return converter.convert(text)
-    finally:
-        converter.reset()
+    return _converter().convert(text)
 
 
 def has_math(html: str) -> bool:

@@ -163,6 +163,7 @@ def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
         log.warning("skipped %s: %s", path.name, str(exc).splitlines()[0] if str(exc) else exc)
         return None
     meta = post.metadata
+    body = clean(post.content)
     named = _FILENAME.fullmatch(path.stem)
     slug = re.sub(r"[^\w.-]+", "-", named.group("slug") if named else path.stem)
     when = parse_time(meta.get("date"), tz)
@@ -180,8 +181,8 @@ def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
         title=_text(meta.get("title")) or slug.replace("-", " "),
         date=when,
         lang=lang,
-        body=clean(post.content),
-        body_key=body_key(clean(post.content)),
+        body=body,
+        body_key=body_key(body),
         lang_ref=_text(meta.get("lang_ref")),
         tags=_text_list(meta.get("tags")),
         categories=_text_list(meta.get("categories")),
@@ -189,7 +190,7 @@ def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
         papers=_count(meta.get("papers")),
         updated=parse_time(meta.get("upvotes_as_of"), tz),
         # Whether MathJax should load: `math: true`, or anything in the text it would typeset.
-        math=meta.get("math") is True or markup.has_math(post.content),
+        math=meta.get("math") is True or markup.has_math(body),
     )
 
 
