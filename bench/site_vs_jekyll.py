@@ -1,10 +1,10 @@
 """Benchmark: `digest site` against real Jekyll building the same posts, in one run.
 
 Writes N days of digests (Korean and English, rendered by digest from the three recorded API
-responses in turn) into a temporary folder, then times, each as a fresh process:
-  - `digest site` from nothing, and again with nothing changed (incremental re-run);
-  - `jekyll build` (minima + jekyll-feed + jekyll-seo-tag + jekyll-sitemap) from nothing,
-    and again with its cache warm.
+responses in turn) into a temporary folder, then times `digest site` and `jekyll build`
+(minima + jekyll-feed + jekyll-seo-tag + jekyll-sitemap) on the same posts, each as a fresh
+process: from nothing; re-run with nothing changed; re-run after one more day's posts (what a
+daily cron job does). Each tool keeps its own cache between runs (.digest-cache, .jekyll-cache).
 Prints both and the ratios. Needs Jekyll from Debian (see ../shared/JEKYLL.md):
     .venv/bin/python bench/site_vs_jekyll.py [--days 1000]
 """
@@ -36,16 +36,16 @@ plugins: [jekyll-feed, jekyll-seo-tag, jekyll-sitemap]
 """
 
 
-def write_posts(folder: Path, days: int) -> int:
+def write_posts(folder: Path, days: int, first: int = 0) -> int:
     config = parse_config({}, env={})
     fixtures = [
         rank(papers_from_items(json.loads(path.read_text(encoding="utf-8"))))
         for path in sorted(FIXTURES.glob("daily_papers_*.json"))
     ]
     snapshot = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     count = 0
-    for i in range(days):
+    for i in range(first, first + days):
         day = date(2023, 1, 1) + timedelta(days=i)
         for lang in config.languages:
             post = render_post(fixtures[i % len(fixtures)], day, lang, config, snapshot)
@@ -77,22 +77,24 @@ def main() -> int:
         shutil.copytree(root / "jekyll" / "_posts", root / "digest" / "_posts")
         print(f"{args.days} days of digests: {posts} posts (ko, en) in {root}", flush=True)
 
-        site = root / "digest"
-        ours_cold = timed(digest, site)
-        ours_warm = timed(digest, site)
-        pages = sum(1 for p in (site / "_site").rglob("*") if p.is_file())
-
         env = {**os.environ, "JEKYLL_NO_BUNDLER_REQUIRE": "true"}
         build = [jekyll, "build", "--strict_front_matter", "-q", "-s", ".", "-d", "_site"]
-        theirs_cold = timed(build, root / "jekyll", env)
-        theirs_warm = timed(build, root / "jekyll", env)
+        runs = {"digest site": ([], digest, root / "digest", None)}
+        runs["jekyll build"] = ([], build, root / "jekyll", env)
+        for step in ("from nothing", "nothing changed", "one more day"):
+            if step == "one more day":
+                for folder in ("digest", "jekyll"):
+                    write_posts(root / folder / "_posts", 1, first=args.days)
+            for times, command, cwd, environ in runs.values():
+                times.append(timed(command, cwd, environ))
+        pages = sum(1 for p in (root / "digest" / "_site").rglob("*") if p.is_file())
 
-    print(f"digest site : {ours_cold:6.1f} s from nothing, {ours_warm:5.1f} s re-run ({pages} files)")
-    print(f"jekyll build: {theirs_cold:6.1f} s from nothing, {theirs_warm:5.1f} s re-run")
-    print(
-        f"digest site is {theirs_cold / ours_cold:.1f}x faster from nothing, "
-        f"{theirs_warm / ours_warm:.1f}x on a re-run"
-    )
+    print(f"{'':13}  from nothing  nothing changed  one more day   ({pages} files)")
+    for name, (times, *_) in runs.items():
+        print(f"{name:13}  {times[0]:10.1f} s  {times[1]:13.1f} s  {times[2]:10.1f} s")
+    ours, theirs = runs["digest site"][0], runs["jekyll build"][0]
+    ratios = "  ".join(f"{t / o:.1f}x" for o, t in zip(ours, theirs, strict=True))
+    print(f"digest site faster by: {ratios}")
     return 0
 
 

@@ -36,25 +36,41 @@ class Html:
     markup: bool = True  # False: a plain string the template escapes (feeds)
 
 
-def _canonical(value: Any) -> Any:
-    """A JSON-able form of a page context; callables are left out (they derive from the URL)."""
-    if isinstance(value, Html):
-        return ["html", value.post.body_key, value.on, value.markup]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: _canonical(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.name != "body"
-        }
-    if isinstance(value, Mapping):
-        return {str(k): _canonical(v) for k, v in value.items() if not callable(v)}
-    if isinstance(value, (list, tuple)):
-        return [_canonical(v) for v in value if not callable(v)]
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return repr(value)
+class Fingerprints:
+    """Page fingerprints for one build; each post's part is worked out once, not per page."""
+
+    def __init__(self) -> None:
+        self.memo: dict[int, tuple[Any, str]] = {}
+
+    def __call__(self, *parts: Any) -> str:
+        text = json.dumps(self._canonical(list(parts)), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def _canonical(self, value: Any) -> Any:
+        """A JSON-able form of a page context; callables are left out (they derive from the URL)."""
+        if isinstance(value, Html):
+            return ["html", value.post.body_key, value.on, value.markup]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            # Keyed by id() while the object is held in the memo (it cannot be reused meanwhile).
+            kept = self.memo.get(id(value))
+            if kept is None or kept[0] is not value:
+                data = {
+                    f.name: self._canonical(getattr(value, f.name))
+                    for f in dataclasses.fields(value)
+                    if f.name != "body"
+                }
+                kept = (value, self(type(value).__name__, data))
+                self.memo[id(value)] = kept
+            return kept[1]
+        if isinstance(value, Mapping):
+            return {str(k): self._canonical(v) for k, v in value.items() if not callable(v)}
+        if isinstance(value, (list, tuple)):
+            return [self._canonical(v) for v in value if not callable(v)]
+        if isinstance(value, (datetime, date)):
+            return value.isoformat()
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return value
+        return repr(value)
 
 
 def stand_ins(value: Any) -> Iterator[Html]:
@@ -70,8 +86,8 @@ def stand_ins(value: Any) -> Iterator[Html]:
 
 
 def fingerprint(*parts: Any) -> str:
-    text = json.dumps(_canonical(list(parts)), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """A hash of the parts (page contexts, template sources, settings)."""
+    return Fingerprints()(*parts)
 
 
 @dataclass

@@ -446,6 +446,7 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
     for name in ASSETS:
         _place(report, out, f"assets/{name}", _source(site.env, f"site/assets/{name}"))
     templates = _templates_key(site.env)
+    fingerprint = incremental.Fingerprints()
     pending: list[tuple[str, Page, str]] = []
     seen = {f"assets/{name}" for name in ASSETS}
     for page in plan(site):
@@ -454,7 +455,7 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
             log.warning("two pages want %s; kept the site's own", name)
             continue
         seen.add(name)
-        key = incremental.fingerprint(templates, page.template, page.url, page.context)
+        key = fingerprint(templates, page.template, page.url, page.context)
         if state.page_is_current(out, name, key):
             report.unchanged += 1
         else:
