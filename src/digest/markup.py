@@ -165,6 +165,11 @@ def _guard_patterns(md: markdown.Markdown) -> None:
             compiled = getattr(processor, attribute, None)
             if isinstance(compiled, re.Pattern):
                 setattr(processor, attribute, _Guarded(compiled, triggers))
+    if "fenced_code_block" in md.preprocessors:
+        fences = md.preprocessors["fenced_code_block"]
+        run = fences.run
+        # Its regex scans the whole post; a post without ``` or ~~~ has no fenced code.
+        fences.run = lambda lines: run(lines) if _has_fence(lines) else lines  # type: ignore[method-assign]
     if "table" in md.parser.blockprocessors:
         table = md.parser.blockprocessors["table"]
         test = table.test
@@ -258,6 +263,10 @@ def _converter() -> _Converter:
     md = markdown.Markdown(extensions=[*EXTENSIONS, SafeHtmlExtension()], output_format="html")
     _guard_patterns(md)
     return _Converter(md)
+
+
+def _has_fence(lines: list[str]) -> bool:
+    return any("```" in line or "~~~" in line for line in lines)
 
 
 class _Converter:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import html
 import logging
-import posixpath
-import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 import jinja2
 import yaml
@@ -24,12 +21,11 @@ from digest.errors import TemplateError
 from digest.incremental import Html
 from digest.posts import SitePost, page_url, read_post, read_posts
 from digest.render import LANGUAGE_NAMES, default_templates_dir
+from digest.urls import ID_NAMESPACE, file_for, rebase, relative, tag_slug
 
 log = logging.getLogger(__name__)
 
 ASSETS = ("site.css", "mathjax-config.js", "favicon.svg")
-# Feed and entry ids must never change once published: derived from the site path alone.
-_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/hf-digest/digest-site")
 
 
 @dataclass
@@ -57,49 +53,6 @@ class Page:
     template: str
     lang: str
     context: dict[str, Any]
-
-
-def file_for(url: str) -> str:
-    """The file in the output folder that serves a site path."""
-    path = url.lstrip("/")
-    return path + "index.html" if not path or path.endswith("/") else path
-
-
-def relative(src: str, dst: str) -> str:
-    """A link from page `src` to `dst` that works under any sub-path, percent-encoded."""
-    base = src if src.endswith("/") else posixpath.dirname(src) + "/"
-    rel = posixpath.relpath(dst, base)
-    if dst.endswith("/"):
-        rel = "./" if rel == "." else rel + "/"
-    return quote(rel, safe="/:@!$&'()*+,;=-._~")
-
-
-_LINK_ATTRIBUTE = re.compile(r'(?P<name>href|src)="(?P<value>[^"]*)"')
-
-
-def rebase(body: str, src: str, dst: str) -> str:
-    """A post body's relative links, rewritten for showing the body on page `dst` instead."""
-
-    def move(match: re.Match[str]) -> str:
-        value = html.unescape(match.group("value"))
-        parts = urlsplit(value)
-        if parts.scheme or parts.netloc or value.startswith(("/", "#")) or not value:
-            return match.group()
-        base = src if src.endswith("/") else posixpath.dirname(src) + "/"
-        target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
-        if parts.path.endswith("/") or parts.path in (".", ".."):
-            target = target.rstrip("/") + "/"
-        moved = relative(dst, target)
-        moved += f"?{parts.query}" if parts.query else ""
-        moved += f"#{parts.fragment}" if parts.fragment else ""
-        return f'{match.group("name")}="{html.escape(moved)}"'
-
-    return _LINK_ATTRIBUTE.sub(move, body)
-
-
-def tag_slug(tag: str) -> str:
-    slug = re.sub(r"[^\w]+", "-", tag.lower()).strip("-")
-    return slug or "tag-" + uuid.uuid5(_ID_NAMESPACE, tag).hex[:8]
 
 
 @lru_cache(maxsize=8)
@@ -359,7 +312,7 @@ def _by_month(posts: Sequence[SitePost]) -> list[tuple[str, list[SitePost]]]:
 
 def _id(site: _Site, url: str) -> str:
     base = site.config.site.base_url
-    return base + url if base else f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, url)}"
+    return base + url if base else f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, url)}"
 
 
 def _render(site: _Site, page: Page) -> str:
