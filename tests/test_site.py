@@ -185,6 +185,9 @@ def test_broken_posts_are_skipped_with_a_warning_and_others_kept(hostile_site):
         assert f"skipped {name}" in result.err
     # A permalink that climbs out of the site is ignored: the post gets its own path.
     assert (site / "posts" / "escape" / "index.html").is_file()
+    # So is one too long for a file name; a long tag gets a short folder.
+    assert (site / "posts" / "long" / "index.html").is_file()
+    assert [len(p.name) for p in (site / "ko" / "tags").iterdir() if "아주" in p.name] == [49]
     assert not (site.parent / "outside").exists()
 
 

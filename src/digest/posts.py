@@ -128,7 +128,9 @@ def safe_permalink(value: Any) -> str | None:
     if not text or not text.startswith("/") or text.startswith("//"):
         return None
     parts = text.split("/")
-    if any(p in (".", "..") for p in parts) or re.search(r"[\\?#%\s<>\"']", text):
+    if any(p in (".", "..") or len(p.encode()) > 200 for p in parts) or len(parts) > 10:
+        return None
+    if re.search(r"[\\?#%\s<>\"']", text):
         return None
     return text
 

@@ -11,6 +11,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 # Feed and entry ids must never change once published: derived from the site path alone.
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:hf-digest:site")
+# File systems refuse names over 255 bytes; Korean takes 3 bytes a character.
+MAX_SEGMENT = 60
 _LINK_ATTRIBUTE = re.compile(r'(?P<name>href|src)="(?P<value>[^"]*)"')
 
 
@@ -51,5 +53,8 @@ def rebase(body: str, src: str, dst: str) -> str:
 
 
 def tag_slug(tag: str) -> str:
+    """A folder name for a tag: word characters and dashes, short enough for any file system."""
     slug = re.sub(r"[^\w]+", "-", tag.lower()).strip("-")
-    return slug or "tag-" + uuid.uuid5(ID_NAMESPACE, tag).hex[:8]
+    if slug and len(slug) <= MAX_SEGMENT:
+        return slug
+    return f"{slug[:40].rstrip('-')}-{uuid.uuid5(ID_NAMESPACE, tag).hex[:8]}".lstrip("-")
