@@ -78,6 +78,11 @@ def test_environment_overrides_base_url():
             "categories: Chirpy takes at most 2",
         ),
         ({"flavour": "chirpy", "author": "Jane Doe"}, "author: Chirpy wants an id"),
+        ({"site": []}, "site: expected a mapping"),
+        ({"site": {"base_url": "example.org"}}, "site.base_url: expected an http(s) URL"),
+        ({"site": {"mathjax_url": "mathjax.js"}}, "site.mathjax_url: expected an http(s) URL"),
+        ({"site": {"feed_entries": 0}}, "site.feed_entries: expected 1 or more"),
+        ({"site": {"titel": {}}}, "site.titel: unknown key (did you mean 'site.title'?)"),
     ],
 )
 def test_each_bad_value_is_named(raw, problem):
@@ -105,3 +110,18 @@ def test_unreadable_bytes(tmp_path):
     path.write_bytes(b"title: \xff\xfe\n")
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(path, env={})
+
+
+def test_site_settings_resolve_relative_to_the_config(tmp_path):
+    config = parse_config(
+        {"site": {"output_dir": "public", "title": {"en": "Papers"}, "base_url": "https://a.b/c/"}},
+        source=tmp_path / "config.yaml",
+        env={},
+    )
+    assert config.site.output_dir == tmp_path / "public"
+    assert config.site.title_for("en") == "Papers"
+    assert config.site.title_for("ko") == "Hugging Face 일간 논문"  # the default stays
+    assert config.site.base_url == "https://a.b/c"
+    assert parse_config({"site": {"mathjax_url": "/js/tex.js"}}, env={}).site.mathjax_url == (
+        "/js/tex.js"
+    )

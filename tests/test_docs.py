@@ -28,6 +28,13 @@ def test_every_option_of_every_command_is_documented():
                     assert f"`{flag}" in README, f"{name} {flag}"
 
 
+def test_every_site_setting_is_in_the_config_table():
+    from digest.config import SiteSettings
+
+    for name in SiteSettings.__dataclass_fields__:
+        assert f"`site.{name}`" in README, name
+
+
 def test_every_exit_code_is_documented():
     for _, code in EXIT_CODES:
         assert re.search(rf"^\| {code} \|", README, flags=re.M), code

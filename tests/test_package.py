@@ -42,6 +42,10 @@ def test_wheel_contains_templates_and_config(wheel):
     for name in (
         "digest/templates/daily.ko.md",
         "digest/templates/daily.en.md",
+        "digest/templates/site/base.html",
+        "digest/templates/site/feed.xml",
+        "digest/templates/site/labels.yaml",
+        "digest/templates/site/assets/site.css",
         "digest/config.yaml",
         "digest/daily-digest.yml",
         "digest/cli.py",

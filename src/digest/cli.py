@@ -46,6 +46,9 @@ examples:
   digest build --date 2026-02-20 --lang en --dry-run
   DIGEST_API_BASE_URL=http://127.0.0.1:8000 digest build --date 2026-02-20
 
+  digest site                           the posts in _posts/ as a static site in _site/
+  digest site --serve                   build, serve on 127.0.0.1:8000, rebuild on change
+
 exit codes: 0 written, unchanged or empty day; 2 usage, config or template error;
 3 API unavailable after retries; 4 API answered with data that cannot be trusted
 (nothing was replaced); 5 another run holds the output folder; 1 anything else.
@@ -121,11 +124,64 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--force", action="store_true", help="replace posts even when the new data looks suspicious"
     )
-    verbosity = build.add_mutually_exclusive_group()
+    _verbosity(build)
+    build.set_defaults(run=_run_build)
+    _init_parser(commands)
+    _site_parser(commands)
+    return parser
+
+
+def _verbosity(command: argparse.ArgumentParser) -> None:
+    verbosity = command.add_mutually_exclusive_group()
     verbosity.add_argument("-v", "--verbose", action="store_true", help="say more")
     verbosity.add_argument("-q", "--quiet", action="store_true", help="only errors")
-    build.set_defaults(run=_run_build)
 
+
+def _site_parser(commands: argparse._SubParsersAction) -> None:
+    site = commands.add_parser(
+        "site",
+        allow_abbrev=False,
+        help="build a static site with Atom feeds from the posts",
+        description="Build a static site (pages, archive, tags, an Atom feed per language) "
+        "from the posts; only pages whose bytes change are rewritten.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    site.add_argument(
+        "--config",
+        metavar="PATH",
+        type=Path,
+        help="settings file (default: ./config.yaml if present, else defaults)",
+    )
+    site.add_argument(
+        "--posts",
+        metavar="DIR",
+        type=Path,
+        help="folder of posts to read (default: output_dir from config, _posts)",
+    )
+    site.add_argument(
+        "--out",
+        metavar="DIR",
+        type=Path,
+        help="folder for the site (default: site.output_dir from config, _site)",
+    )
+    site.add_argument(
+        "--serve",
+        action="store_true",
+        help="after building, serve on 127.0.0.1 and rebuild on change (Ctrl-C stops)",
+    )
+    site.add_argument(
+        "--port",
+        metavar="N",
+        type=int,
+        default=8000,
+        help="port for --serve (default: 8000; 0 picks a free one)",
+    )
+    _verbosity(site)
+    site.set_defaults(run=_run_site)
+
+
+def _init_parser(commands: argparse._SubParsersAction) -> None:
     init = commands.add_parser(
         "init",
         allow_abbrev=False,
@@ -148,7 +204,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--force", action="store_true", help="replace files that already exist")
     init.set_defaults(run=_run_init)
-    return parser
 
 
 def parse_day(text: str, today: date) -> date:
@@ -202,6 +257,42 @@ def _run_init(args: argparse.Namespace) -> int:
         print(item.line())
     print("\nNext steps:")
     print("\n".join(next_steps(args.dir, done, args.templates)))
+    return EXIT_OK
+
+
+def _run_site(args: argparse.Namespace) -> int:
+    import threading
+
+    from digest import serve
+    from digest.config import load_config
+    from digest.site import build_site
+
+    config = load_config(args.config)
+    posts = args.posts or config.output_dir
+    out = args.out or config.site.output_dir
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port: expected 0 to 65535, got {args.port}")
+
+    def build() -> None:
+        report = build_site(config, posts, out)
+        if not args.quiet:
+            print(report.summary(), flush=True)
+
+    build()
+    if not args.serve:
+        return EXIT_OK
+    watched = [posts, *(p for p in (config.templates_dir,) if p)]
+    stop = threading.Event()
+    try:
+        with serve.serving(out, args.port) as url:
+            print(f"serving {url} (rebuilds when {posts} changes; Ctrl-C stops)", flush=True)
+            serve.watch(watched, build, stop)
+    except OSError as exc:
+        raise UsageError(
+            f"--port: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}"
+        ) from None
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a preview ends
     return EXIT_OK
 
 

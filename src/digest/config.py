@@ -53,6 +53,26 @@ class ApiSettings:
     page_size: int = 100
 
 
+DEFAULT_SITE_TITLES = {"ko": "Hugging Face 일간 논문", "en": "Hugging Face Daily Papers"}
+DEFAULT_MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """How `digest site` builds the static site."""
+
+    output_dir: Path = Path("_site")
+    title: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_SITE_TITLES))
+    base_url: str | None = None
+    mathjax_url: str | None = DEFAULT_MATHJAX_URL
+    feed_entries: int = 20
+    recent: int = 10
+    cache_dir: Path | None = Path(".digest-cache")
+
+    def title_for(self, lang: str) -> str:
+        return self.title.get(lang) or next(iter(self.title.values()), "Daily Papers")
+
+
 @dataclass(frozen=True)
 class LockSettings:
     """What a run does when another run holds the output folder (cron overlap)."""
@@ -84,6 +104,7 @@ class Config:
     templates_dir: Path | None = None
     api: ApiSettings = field(default_factory=ApiSettings)
     lock: LockSettings = field(default_factory=LockSettings)
+    site: SiteSettings = field(default_factory=SiteSettings)
     source: Path | None = None
 
     @property
@@ -260,6 +281,30 @@ def _http_url(value: Any) -> str:
     return text.rstrip("/")
 
 
+def _script_url(value: Any) -> str:
+    """An http(s) URL, or a path from the site's root ("/vendor/mathjax/tex-chtml.js")."""
+    text = _text(value)
+    if text.startswith("/") and not text.startswith("//"):
+        return text
+    return _http_url(value)
+
+
+def _site_titles(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not value:
+        raise ValueError(f"expected a mapping of language to title, got {_type_name(value)}")
+    return {**DEFAULT_SITE_TITLES, **{str(lang): _text(t) for lang, t in value.items()}}
+
+
+_SITE_FIELDS: dict[str, Checker] = {
+    "output_dir": _text,
+    "title": _site_titles,
+    "base_url": _optional(_http_url),
+    "mathjax_url": _optional(_script_url),
+    "feed_entries": _integer(1),
+    "recent": _integer(1),
+    "cache_dir": _optional(_text),
+}
+
 _API_FIELDS: dict[str, Checker] = {
     "base_url": _http_url,
     "timeout": _number(0.1),
@@ -279,6 +324,7 @@ _LOCK_FIELDS: dict[str, Checker] = {
 _SECTIONS: dict[str, tuple[dict[str, Checker], type]] = {
     "api": (_API_FIELDS, ApiSettings),
     "lock": (_LOCK_FIELDS, LockSettings),
+    "site": (_SITE_FIELDS, SiteSettings),
 }
 
 _FIELDS: dict[str, Checker] = {
@@ -392,6 +438,10 @@ def parse_config(
         values["output_dir"] = base / Config.output_dir
     if values.get("templates_dir"):
         values["templates_dir"] = base / values["templates_dir"]
+    site = sections["site"]
+    site["output_dir"] = base / site.get("output_dir", SiteSettings.output_dir)
+    cache_dir = site.get("cache_dir", SiteSettings.cache_dir)
+    site["cache_dir"] = base / cache_dir if cache_dir else None
     built = {name: kind(**sections[name]) for name, (_, kind) in _SECTIONS.items()}
     return Config(**values, **built, titles=titles, descriptions=descriptions, source=source)
 

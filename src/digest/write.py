@@ -56,15 +56,24 @@ def read_existing(root: Path, name: str) -> str | None:
         raise OutputError(f"cannot read {path}: {exc}") from None
 
 
-def write_text(root: Path, name: str, text: str) -> Outcome:
+def write_text(root: Path, name: str, text: str, *, durable: bool = True) -> Outcome:
     """Write `text` as UTF-8 to `root/name` atomically; same bytes leave the file untouched."""
+    return write_bytes(root, name, text.encode("utf-8"), durable=durable)
+
+
+def write_bytes(root: Path, name: str, data: bytes, *, durable: bool = True) -> Outcome:
+    """Write `data` to `root/name` atomically; same bytes leave the file untouched.
+
+    `durable=False` skips the fsyncs: the rename is still atomic (a reader sees the old file or
+    the new one), only a power cut may lose the write. For files rebuilt from others (a site),
+    where thousands of fsyncs would cost more than the build itself.
+    """
     path = safe_join(root, name)
-    data = text.encode("utf-8")
     if _holds(path, data):
         return Outcome.UNCHANGED
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _replace_atomically(path, data)
+        _replace_atomically(path, data, durable)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     return Outcome.WRITTEN
@@ -91,7 +100,7 @@ def _holds(path: Path, data: bytes) -> bool:
         raise OutputError(f"cannot read {path}: {exc}") from None
 
 
-def _replace_atomically(path: Path, data: bytes) -> None:
+def _replace_atomically(path: Path, data: bytes, durable: bool = True) -> None:
     """Temp file in the same folder, fsync, rename: readers see the old file or the new one."""
     # The name is chosen before the file exists, so a signal that lands anywhere, even
     # between creating the file and learning its name (as inside mkstemp), can clean it up.
@@ -102,7 +111,8 @@ def _replace_atomically(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(temp, path)
     except FileExistsError:
         raise  # only os.open raises it: a 1 in 2**64 name clash, not our file to remove
@@ -110,7 +120,8 @@ def _replace_atomically(path: Path, data: bytes) -> None:
         # Also on KeyboardInterrupt and SIGTERM (see cli): leave no temp litter.
         _remove_quietly(temp)
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 def _remove_quietly(path: Path) -> None:
