@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -16,6 +16,7 @@ import requests
 from digest import __version__
 from digest.config import ApiSettings
 from digest.errors import UpstreamInvalid, UpstreamUnavailable
+from digest.payload import parse_payload
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +81,26 @@ def fetch_papers(
             session.close()
 
 
-def new_session() -> requests.Session:
-    session = requests.Session()
+def new_session(pace: Callable[[], None] | None = None) -> requests.Session:
+    """A session that names the tool; with `pace`, every request first waits for it."""
+    session = PacedSession(pace) if pace else requests.Session()
     session.headers["User-Agent"] = USER_AGENT
     session.headers["Accept"] = "application/json"
     # Proxies and .netrc from the environment are fine; nothing else should change our requests.
     return session
+
+
+class PacedSession(requests.Session):
+    """Calls `pace()` before each request, retries and redirects included: a rate limit that
+    threads share. `pace` may raise to stop a request from being sent at all."""
+
+    def __init__(self, pace: Callable[[], None]) -> None:
+        super().__init__()
+        self._pace = pace
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        self._pace()
+        return super().send(request, **kwargs)
 
 
 def _get(
@@ -141,37 +156,6 @@ def _get_following_redirects(
             raise UpstreamInvalid(f"{_where(url)} redirected to another host: {_where(target)}")
         response = session.get(target, timeout=api.timeout, allow_redirects=False)
     raise UpstreamInvalid(f"{_where(url)} redirected more than {MAX_REDIRECTS} times")
-
-
-def parse_payload(body: bytes, url: str = "the API") -> list[dict[str, Any]]:
-    """Decode a daily papers body: a JSON list of objects that each have a `paper.id`."""
-    where = _where(url)
-    if body.lstrip()[:1] == b"<":
-        raise UpstreamInvalid(f"{where} answered with an HTML page, not JSON")
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise UpstreamInvalid(f"{where} answered with text that is not UTF-8: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise UpstreamInvalid(
-            f"{where} answered with invalid JSON ({exc.msg} at line {exc.lineno} "
-            f"column {exc.colno}; {len(body)} bytes)"
-        ) from None
-    if not isinstance(data, list):
-        raise UpstreamInvalid(f"{where} answered with a JSON {_json_type(data)}, expected a list")
-    for index, item in enumerate(data):
-        paper = item.get("paper") if isinstance(item, dict) else None
-        if not isinstance(paper, dict):
-            raise UpstreamInvalid(f"{where}: item {index} has no 'paper' object")
-        paper_id = paper.get("id")
-        if not isinstance(paper_id, str) or not paper_id.strip():
-            raise UpstreamInvalid(f"{where}: item {index} has no 'paper.id' string")
-    return data
-
-
-def _json_type(value: object) -> str:
-    names = {dict: "object", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), "number")
 
 
 def _retry_after(value: str | None) -> float | None:
