@@ -6,8 +6,8 @@ import difflib
 import os
 import re
 import string
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +26,15 @@ DEFAULT_TITLES = {
     "ko": "Hugging Face 일간 논문 - {date}",
     "en": "Hugging Face Daily Papers - {date}",
 }
+PERIOD_TITLE_FIELDS = frozenset({"period", "start", "end", "count"})
+DEFAULT_WEEKLY_TITLES = {
+    "ko": "Hugging Face 주간 논문 - {period}",
+    "en": "Hugging Face Weekly Papers - {period}",
+}
+DEFAULT_MONTHLY_TITLES = {
+    "ko": "Hugging Face 월간 논문 - {period}",
+    "en": "Hugging Face Monthly Papers - {period}",
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,32 @@ class ApiSettings:
     backoff: float = 1.0
     max_retry_wait: float = 60.0
     page_size: int = 100
+
+
+@dataclass(frozen=True)
+class BackfillSettings:
+    """How hard `digest backfill` may press the API."""
+
+    concurrency: int = 2
+    requests_per_second: float | None = 2.0
+
+
+@dataclass(frozen=True)
+class PeriodSettings:
+    """The posts of one kind of roll-up (weekly or monthly)."""
+
+    titles: Mapping[str, str]
+    categories: tuple[str, ...]
+    tags: tuple[str, ...]
+    max_papers: int | None
+
+
+WEEKLY = PeriodSettings(
+    DEFAULT_WEEKLY_TITLES, ("Weekly Papers",), ("huggingface", "papers", "weekly", "ai"), 30
+)
+MONTHLY = PeriodSettings(
+    DEFAULT_MONTHLY_TITLES, ("Monthly Papers",), ("huggingface", "papers", "monthly", "ai"), 50
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +93,11 @@ class Config:
     permalink: str | None = "/posts/{slug}/"
     templates_dir: Path | None = None
     api: ApiSettings = field(default_factory=ApiSettings)
+    # The raw archive; None turns it off (and with it --offline, rebuild and backfill).
+    archive_dir: Path | None = Path("_archive/daily_papers")
+    backfill: BackfillSettings = field(default_factory=BackfillSettings)
+    weekly: PeriodSettings = WEEKLY
+    monthly: PeriodSettings = MONTHLY
     source: Path | None = None
 
     @property
@@ -157,19 +197,25 @@ def _template_fields(text: str) -> set[str]:
         raise ValueError(f"{text!r} is not a valid pattern ({exc})") from None
 
 
-def _titles(value: Any) -> dict[str, str]:
-    if not isinstance(value, dict):
-        raise ValueError(f"expected a mapping of language to title, got {_type_name(value)}")
-    titles = {}
-    for lang, title in value.items():
-        _text(title)
-        unknown = _template_fields(title) - TITLE_FIELDS
-        if unknown:
-            raise ValueError(
-                f"{lang}: unknown placeholder {sorted(unknown)}; use {sorted(TITLE_FIELDS)}"
-            )
-        titles[str(lang)] = title
-    return titles
+def _titles_with(placeholders: frozenset[str]) -> Checker:
+    def check(value: Any) -> dict[str, str]:
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a mapping of language to title, got {_type_name(value)}")
+        titles = {}
+        for lang, title in value.items():
+            _text(title)
+            unknown = _template_fields(title) - placeholders
+            if unknown:
+                raise ValueError(
+                    f"{lang}: unknown placeholder {sorted(unknown)}; use {sorted(placeholders)}"
+                )
+            titles[str(lang)] = title
+        return titles
+
+    return check
+
+
+_titles = _titles_with(TITLE_FIELDS)
 
 
 def _permalink(value: Any) -> str:
@@ -196,6 +242,26 @@ _API_FIELDS: dict[str, Checker] = {
     "page_size": _integer(1, 100),
 }
 
+_BACKFILL_FIELDS: dict[str, Checker] = {
+    "concurrency": _integer(1, 16),
+    "requests_per_second": _optional(_number(0.01)),
+}
+
+_PERIOD_FIELDS: dict[str, Checker] = {
+    "title": _titles_with(PERIOD_TITLE_FIELDS),
+    "categories": _string_list,
+    "tags": _string_list,
+    "max_papers": _optional(_integer(1)),
+}
+
+# Nested sections, checked key by key; each becomes its own settings object.
+_SECTIONS: dict[str, dict[str, Checker]] = {
+    "api": _API_FIELDS,
+    "backfill": _BACKFILL_FIELDS,
+    "weekly": _PERIOD_FIELDS,
+    "monthly": _PERIOD_FIELDS,
+}
+
 _FIELDS: dict[str, Checker] = {
     "output_dir": _text,
     "languages": _languages,
@@ -210,7 +276,8 @@ _FIELDS: dict[str, Checker] = {
     "max_authors": _integer(1),
     "permalink": _optional(_permalink),
     "templates_dir": _optional(_text),
-    "api": lambda value: value,  # checked key by key below
+    "archive_dir": _optional(_text),
+    **{name: lambda value: value for name in _SECTIONS},  # checked key by key below
 }
 
 
@@ -270,12 +337,15 @@ def parse_config(
     env = os.environ if env is None else env
     problems: list[str] = []
     values = _check_section(raw, _FIELDS, "", problems)
-    api_raw = values.pop("api", {})
-    api_values = (
-        _check_section(api_raw, _API_FIELDS, "api.", problems) if isinstance(api_raw, dict) else {}
-    )
-    if not isinstance(api_raw, dict):
-        problems.append(f"api: expected a mapping, got {_type_name(api_raw)}")
+    sections = {}
+    for name, fields in _SECTIONS.items():
+        section_raw = values.pop(name, {})
+        if isinstance(section_raw, dict):
+            sections[name] = _check_section(section_raw, fields, f"{name}.", problems)
+        else:
+            problems.append(f"{name}: expected a mapping, got {_type_name(section_raw)}")
+            sections[name] = {}
+    api_values = sections["api"]
     override = _env_base_url(env, problems)
     if override:
         api_values["base_url"] = override
@@ -293,7 +363,35 @@ def parse_config(
         values["output_dir"] = base / Config.output_dir
     if values.get("templates_dir"):
         values["templates_dir"] = base / values["templates_dir"]
-    return Config(**values, titles=titles, api=ApiSettings(**api_values), source=source)
+    archive_dir = values.pop("archive_dir", Config.archive_dir)
+    return Config(
+        **values,
+        titles=titles,
+        api=ApiSettings(**api_values),
+        archive_dir=base / archive_dir if archive_dir is not None else None,
+        backfill=BackfillSettings(**sections["backfill"]),
+        weekly=_period_settings(WEEKLY, sections["weekly"]),
+        monthly=_period_settings(MONTHLY, sections["monthly"]),
+        source=source,
+    )
+
+
+def _period_settings(default: PeriodSettings, values: dict[str, Any]) -> PeriodSettings:
+    titles = {**default.titles, **values.pop("title", {})}
+    return replace(default, titles=titles, **values)
+
+
+def check_period_titles(config: Config, kind: str, languages: Sequence[str]) -> None:
+    """Weekly and monthly titles are needed only once such a post is built: name any missing."""
+    section = f"{kind}ly"
+    titles = getattr(config, section).titles
+    missing = [
+        f"{section}.title.{lang}: no title for language '{lang}'"
+        for lang in languages
+        if lang not in titles
+    ]
+    if missing:
+        raise ConfigError(missing, str(config.source) if config.source else "config")
 
 
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
