@@ -52,6 +52,7 @@ class Knobs:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    _counted = False  # whether this request is in the server's in-flight count
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # quiet test output
@@ -80,13 +81,20 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.times.append(time.monotonic())
             self.server.in_flight += 1
             self.server.max_in_flight = max(self.server.max_in_flight, self.server.in_flight)
+            self._counted = True
             status = knobs.fail_with.pop(0) if knobs.fail_with else knobs.fail_forever
             status = knobs.fail_dates.get(query.get("date", ""), status)
         try:
             self._answer(knobs, url.path, query, status)
         finally:
-            with self.server.lock:
+            self._answered()
+
+    def _answered(self) -> None:
+        """No longer in flight: from here the client may have its answer at any moment."""
+        with self.server.lock:
+            if self._counted:
                 self.server.in_flight -= 1
+                self._counted = False
 
     def _answer(self, knobs: Knobs, path: str, query: dict[str, str], status: int | None) -> None:
         if knobs.latency:
@@ -140,6 +148,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         for name, value in (extra or {}).items():
             self.send_header(name, value)
+        self._answered()
         self.end_headers()
         if knobs.cut_body_at is not None and status == 200:
             self.wfile.write(body[: knobs.cut_body_at])

@@ -3,7 +3,9 @@ time under a request-rate limit, past failed days, and stopping cleanly on Ctrl-
 
 Each worker thread has its own HTTP session and runs one day at a time through `build_day`
 (which retries per request); a day already archived is built from the archive instead, unless
-`refresh`. Every request of every thread first waits its turn at one shared `RateLimiter`.
+`refresh`. Every request of every thread passes one shared `Gate`, which bounds the requests
+in flight to the concurrency and spaces them to the rate limit. There are more threads than
+that, so one thread renders and writes a day's posts while others keep the requests going.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -32,17 +35,29 @@ class Stopped(Exception):
     """The run is stopping: no further request may be sent."""
 
 
-class RateLimiter:
-    """Spaces requests at least 1/rate seconds apart across every thread. Once `stop` is set,
-    waiting refuses with `Stopped` instead of letting a request go."""
+class Gate:
+    """What every request of every thread passes: at most `concurrency` in flight, started at
+    least 1/rate seconds apart. Once `stop` is set, it refuses with `Stopped` instead."""
 
-    def __init__(self, per_second: float | None, stop: threading.Event) -> None:
+    def __init__(self, concurrency: int, per_second: float | None, stop: threading.Event) -> None:
+        self._slots = threading.BoundedSemaphore(concurrency)
         self._interval = 1.0 / per_second if per_second else 0.0
         self._next = 0.0
         self._lock = threading.Lock()
         self._stop = stop
 
-    def wait(self) -> None:
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        while not self._slots.acquire(timeout=_POLL):
+            if self._stop.is_set():
+                raise Stopped
+        try:
+            self._wait_turn()
+            yield
+        finally:
+            self._slots.release()
+
+    def _wait_turn(self) -> None:
         with self._lock:
             now = time.monotonic()
             turn = max(now, self._next)
@@ -134,7 +149,8 @@ def backfill(
     for day in days:
         todo.put(day)
     stop = threading.Event()
-    limiter = RateLimiter(config.backfill.requests_per_second, stop)
+    concurrency = concurrency or config.backfill.concurrency
+    gate = Gate(concurrency, config.backfill.requests_per_second, stop)
 
     def one_day(day: date, session: requests.Session) -> _Outcome:
         offline = not refresh and archive.has(config.archive_dir, day.isoformat())
@@ -148,10 +164,11 @@ def backfill(
             return _Outcome(day, fatal=exc)
         return _Outcome(day, DayResult(day, built, from_archive=offline))
 
-    workers = min(concurrency or config.backfill.concurrency, len(days))
+    # Twice as many threads as requests in flight: rendering never leaves a request slot idle.
+    workers = min(2 * concurrency, len(days))
     collector = _Collector(report, on_result, stop, running=workers)
     for n in range(workers):
-        args = (todo, collector.outcomes, stop, limiter, one_day)
+        args = (todo, collector.outcomes, stop, gate, one_day)
         threading.Thread(target=_work, args=args, name=f"backfill-{n + 1}", daemon=True).start()
     try:
         collector.until_done()
@@ -197,13 +214,13 @@ def _work(
     todo: queue.SimpleQueue[date],
     outcomes: queue.SimpleQueue[_Outcome | None],
     stop: threading.Event,
-    limiter: RateLimiter,
+    gate: Gate,
     one_day: Callable[[date, requests.Session], _Outcome],
 ) -> None:
     """One worker thread: its own session, one day at a time, until no day is left or stop."""
     from digest.fetch import new_session
 
-    session = new_session(pace=limiter.wait)
+    session = new_session(gate)
     try:
         while not stop.is_set():
             try:

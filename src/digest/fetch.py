@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -81,26 +82,29 @@ def fetch_papers(
             session.close()
 
 
-def new_session(pace: Callable[[], None] | None = None) -> requests.Session:
-    """A session that names the tool; with `pace`, every request first waits for it."""
-    session = PacedSession(pace) if pace else requests.Session()
+def new_session(
+    gate: Callable[[], AbstractContextManager[object]] | None = None,
+) -> requests.Session:
+    """A session that names the tool; with `gate`, every request is sent inside it."""
+    session = GatedSession(gate) if gate else requests.Session()
     session.headers["User-Agent"] = USER_AGENT
     session.headers["Accept"] = "application/json"
     # Proxies and .netrc from the environment are fine; nothing else should change our requests.
     return session
 
 
-class PacedSession(requests.Session):
-    """Calls `pace()` before each request, retries and redirects included: a rate limit that
-    threads share. `pace` may raise to stop a request from being sent at all."""
+class GatedSession(requests.Session):
+    """Sends each request (retries and redirects included) inside `gate()`, a context that
+    threads share to bound requests in flight and space them out. Entering the gate may raise
+    to stop a request from being sent at all."""
 
-    def __init__(self, pace: Callable[[], None]) -> None:
+    def __init__(self, gate: Callable[[], AbstractContextManager[object]]) -> None:
         super().__init__()
-        self._pace = pace
+        self._gate = gate
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        self._pace()
-        return super().send(request, **kwargs)
+        with self._gate():  # the body is read inside: the request is in flight until then
+            return super().send(request, **kwargs)
 
 
 def _get(
