@@ -131,6 +131,16 @@ def test_bad_ranges(args, message, run, hf_server):
     assert hf_server.requests == []
 
 
+def test_today_is_never_backfilled(run, hf_server):
+    from datetime import datetime, timezone
+
+    today = datetime.now(timezone.utc).date().isoformat()
+    result = run("backfill", "--from", "2026-02-20", "--to", today)
+    assert result.code == 2
+    assert f"--to: {today} is today (UTC) and its list is still growing" in result.err
+    assert hf_server.requests == []
+
+
 def test_no_backfill_without_an_archive(run, write_config, hf_server):
     write_config("archive_dir: null\n")
     result = run("backfill", "--from", "2026-02-20", "--to", "2026-02-20")

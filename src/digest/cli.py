@@ -308,6 +308,9 @@ def _run_backfill(args: argparse.Namespace) -> int:
     today = datetime.now(timezone.utc).date()
     start = parse_day(args.start, today, "--from")
     end = parse_day(args.end, today, "--to") if args.end else today - timedelta(days=1)
+    if end == today:
+        # An archived day is not fetched again: a day archived before it ends would stay short.
+        raise UsageError(f"--to: {end} is today (UTC) and its list is still growing; end yesterday")
     if start > end:
         raise UsageError(f"--from {start} is after --to {end}")
     if args.concurrency is not None and not 1 <= args.concurrency <= 16:

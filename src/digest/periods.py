@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -46,10 +45,9 @@ def week(year: int, number: int) -> Period:
 
 
 def month(year: int, number: int) -> Period:
-    last = calendar.monthrange(year, number)[1]
-    return Period(
-        MONTH, f"{year:04d}-{number:02d}", date(year, number, 1), date(year, number, last)
-    )
+    start = date(year, number, 1)
+    following = date(year + number // 12, number % 12 + 1, 1)
+    return Period(MONTH, f"{year:04d}-{number:02d}", start, following - timedelta(days=1))
 
 
 def period_from_key(key: str) -> Period | None:

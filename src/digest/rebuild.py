@@ -36,8 +36,10 @@ _NOT_IN_POSTS = frozenset({"output_dir", "archive_dir", "api", "backfill", "sour
 _PERIOD_POST = re.compile(
     r"\d{4}-\d{2}-\d{2}-(?P<kind>week|month)ly-papers-(?P<key>\d{4}-(?:w\d{2}|\d{2}))-[a-z]{2,3}\.md"
 )
-# Days per task sent to a worker process: large enough to amortise the hand-over.
+# Tasks per worker process: enough to even out the load, few enough to amortise the hand-over.
 _CHUNKS_PER_WORKER = 4
+# Fewer days than this render faster in this process than worker processes start.
+_MIN_KEYS_FOR_WORKERS = 16
 
 
 @dataclass
@@ -148,7 +150,7 @@ def rebuild(
             on_result(result)
 
     try:
-        if min(jobs, len(tasks)) <= 1:
+        if min(jobs, len(tasks)) <= 1 or len(keys) < _MIN_KEYS_FOR_WORKERS:
             for task in tasks:
                 take(_run_chunk(*task))
         else:
