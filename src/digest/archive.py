@@ -83,10 +83,9 @@ def store(
     endpoint: str,
     dry_run: bool = False,
 ) -> Record:
-    """Keep an answer. The same bytes as the archived answer keep the archived record, and with
-    it the time they were first fetched, so a re-run changes no file."""
+    """Keep an answer (pages `fetch` has checked). The same bytes as the archived answer keep
+    the archived record, and with it the time they were first fetched: no file changes."""
     new = _record(key, fetched_at, tuple(bodies), root)
-    new.items  # noqa: B018 -- decode now: only a valid answer may enter the archive
     old = _load_or_none(root, key)
     if old and old.digests == new.digests:
         return old
@@ -95,10 +94,8 @@ def store(
     for index, body in enumerate(new.bodies):
         write.write_bytes(root, page_name(key, index), body)
     # A refetched day that now fits fewer pages must not keep its old extra pages.
-    current = {page_name(key, i) for i in range(len(new.bodies))}
-    for stale in sorted(root.glob(f"{key}.p*.json")):
-        if stale.name not in current:
-            write.remove(root, stale.name)
+    for index in range(len(new.bodies), len(old.bodies) if old else 0):
+        write.remove(root, page_name(key, index))
     meta = {
         "format": FORMAT,
         "key": key,
