@@ -58,12 +58,6 @@ class Record:
                 raise ArchiveError(f"archive {self.key}: {exc}") from None
         return _first_of_each_id(items)
 
-    @property
-    def fingerprint(self) -> str:
-        """Everything about this record a post can depend on, as one hash."""
-        parts = [self.key, self.fetched_at.isoformat(), str(self.from_days), *self.digests]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
 
 def page_name(key: str, index: int) -> str:
     return f"{key}.json" if index == 0 else f"{key}.p{index}.json"
@@ -113,27 +107,9 @@ def store(
 
 def load(root: Path | None, key: str) -> Record:
     """The archived record for `key`, checked page by page against its SHA-256."""
-    if root is None:
-        raise ArchiveError("the archive is off (archive_dir: null in the config); set archive_dir")
-    meta_path = root / meta_name(key)
-    try:
-        meta = json.loads(meta_path.read_bytes())
-    except FileNotFoundError:
-        raise ArchiveError(f"{key} is not in the archive ({root}); {_fetch_hint(key)}") from None
-    except (OSError, ValueError) as exc:
-        raise ArchiveError(f"archive {key}: cannot read {meta_path}: {exc}") from None
-    try:
-        fetched_at = datetime.fromisoformat(meta["fetched_at"])
-        pages = [(page["file"], page["sha256"]) for page in meta["pages"]]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ArchiveError(f"archive {key}: {meta_path} is not a valid record ({exc!r})") from None
-    if fetched_at.tzinfo is None or not pages:
-        raise ArchiveError(f"archive {key}: {meta_path} is not a valid record")
+    root, fetched_at, pages = _read_meta(root, key)
     bodies = []
-    for index, (name, digest) in enumerate(pages):
-        # File names come from the key, never from the record: a record cannot point elsewhere.
-        if name != page_name(key, index):
-            raise ArchiveError(f"archive {key}: page {index} should be {page_name(key, index)}")
+    for name, digest in pages:
         try:
             body = (root / name).read_bytes()
         except OSError as exc:
@@ -145,6 +121,22 @@ def load(root: Path | None, key: str) -> Record:
             )
         bodies.append(body)
     return Record(key, fetched_at, tuple(bodies), tuple(d for _, d in pages), where=root)
+
+
+def fingerprint(root: Path | None, key: str) -> str:
+    """What a post made from `key`'s record depends on, from the record alone (pages unread)."""
+    _, fetched_at, pages = _read_meta(root, key)
+    return _fingerprint(key, fetched_at, False, [digest for _, digest in pages])
+
+
+def period_fingerprint(root: Path | None, period: Period) -> str:
+    """As `fingerprint`, for what `load_period` would load."""
+    if has(root, period.key):
+        return fingerprint(root, period.key)
+    _require_days(root, period)
+    metas = [_read_meta(root, d.isoformat()) for d in period.days()]
+    digests = [digest for _, _, pages in metas for _, digest in pages]
+    return _fingerprint(period.key, max(when for _, when, _ in metas), True, digests)
 
 
 def has(root: Path | None, key: str) -> bool:
@@ -170,6 +162,19 @@ def load_period(root: Path | None, period: Period) -> Record:
     """The API's own answer for the period if archived, else one put together from its days."""
     if has(root, period.key):
         return load(root, period.key)
+    _require_days(root, period)
+    records = [load(root, d.isoformat()) for d in period.days()]
+    return Record(
+        key=period.key,
+        fetched_at=max(r.fetched_at for r in records),
+        bodies=tuple(b for r in records for b in r.bodies),
+        digests=tuple(d for r in records for d in r.digests),
+        from_days=True,
+        where=root,
+    )
+
+
+def _require_days(root: Path | None, period: Period) -> None:
     missing = [d for d in period.days() if not has(root, d.isoformat())]
     if missing:
         shown = ", ".join(d.isoformat() for d in missing[:5])
@@ -180,15 +185,36 @@ def load_period(root: Path | None, period: Period) -> Record:
             f"--to {period.end}`, or build it online with `digest build --{period.kind} "
             f"{period.key}`"
         )
-    records = [load(root, d.isoformat()) for d in period.days()]
-    return Record(
-        key=period.key,
-        fetched_at=max(r.fetched_at for r in records),
-        bodies=tuple(b for r in records for b in r.bodies),
-        digests=tuple(d for r in records for d in r.digests),
-        from_days=True,
-        where=root,
-    )
+
+
+def _read_meta(root: Path | None, key: str) -> tuple[Path, datetime, list[tuple[str, str]]]:
+    """The record's fetch time and its pages (file name, SHA-256), checked for shape."""
+    if root is None:
+        raise ArchiveError("the archive is off (archive_dir: null in the config); set archive_dir")
+    meta_path = root / meta_name(key)
+    try:
+        meta = json.loads(meta_path.read_bytes())
+    except FileNotFoundError:
+        raise ArchiveError(f"{key} is not in the archive ({root}); {_fetch_hint(key)}") from None
+    except (OSError, ValueError) as exc:
+        raise ArchiveError(f"archive {key}: cannot read {meta_path}: {exc}") from None
+    try:
+        fetched_at = datetime.fromisoformat(meta["fetched_at"])
+        pages = [(page["file"], page["sha256"]) for page in meta["pages"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ArchiveError(f"archive {key}: {meta_path} is not a valid record ({exc!r})") from None
+    if fetched_at.tzinfo is None or not pages:
+        raise ArchiveError(f"archive {key}: {meta_path} is not a valid record")
+    for index, (name, _) in enumerate(pages):
+        # File names come from the key, never from the record: a record cannot point elsewhere.
+        if name != page_name(key, index):
+            raise ArchiveError(f"archive {key}: page {index} should be {page_name(key, index)}")
+    return root, fetched_at, pages
+
+
+def _fingerprint(key: str, fetched_at: datetime, from_days: bool, digests: list[str]) -> str:
+    parts = [key, fetched_at.isoformat(), str(from_days), *digests]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _load_or_none(root: Path | None, key: str) -> Record | None:

@@ -220,10 +220,10 @@ def _run_one(
     period = period_from_key(key) if len(key) != 10 else None
     try:
         if period:
-            record = archive.load_period(config.archive_dir, period)
+            inputs = archive.period_fingerprint(config.archive_dir, period)
         else:
-            record = archive.load(config.archive_dir, key)
-        fingerprint = hashlib.sha256(f"{base}\0{record.fingerprint}".encode()).hexdigest()
+            inputs = archive.fingerprint(config.archive_dir, key)
+        fingerprint = hashlib.sha256(f"{base}\0{inputs}".encode()).hexdigest()
         if entry and entry.get("input") == fingerprint and _posts_match(config, entry["posts"]):
             return JobResult(key, skipped=len(entry["posts"]), entry=entry)
         languages = config.languages
