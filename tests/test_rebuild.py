@@ -171,3 +171,24 @@ def test_nothing_archived(run, write_config):
     result = run("rebuild")
     assert result.code == 0
     assert result.out.startswith("rebuild: nothing archived in ")
+
+
+def test_no_rebuild_without_an_archive(run, write_config):
+    write_config("archive_dir: null\n")
+    result = run("rebuild")
+    assert result.code == 2
+    assert "the archive is off" in result.error_lines[0]
+
+
+def test_a_damaged_manifest_means_render_everything(hf_server, run, write_config, tmp_path):
+    write_config()
+    build_fixture_days(run)
+    assert run("rebuild").code == 0
+    manifest = tmp_path / "_posts" / ".digest-manifest.json"
+    manifest.write_text(manifest.read_text().replace('"posts": {', '"posts": [', 1)[:-20])
+    result = run("rebuild")
+    assert result.code == 0, result.err
+    assert "posts: unchanged 6" in result.out
+    manifest.write_text('{"format": 1, "days": {"2024-06-20": {"input": 1, "posts": []}}}')
+    assert run("rebuild").code == 0
+    assert run("rebuild").out.startswith("rebuild: 3 days")

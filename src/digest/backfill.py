@@ -68,6 +68,8 @@ class Gate:
 
 @dataclass
 class DayResult:
+    """One finished day: built (fetched, or from the archive), or failed."""
+
     day: date
     report: BuildReport | None = None
     error: DigestError | None = None  # the day failed; the run goes on

@@ -365,8 +365,11 @@ def _run_rebuild(args: argparse.Namespace) -> int:
         )
     for failure in report.failures:
         print(f"failed {failure.key}: {failure.error}", file=sys.stderr)
-    if not args.quiet:
-        print(report.summary() if keys else f"rebuild: nothing archived in {config.archive_dir}")
+    if not args.quiet and keys:
+        print(report.summary())
+    elif not args.quiet:
+        between = " between those days" if start or end else ""
+        print(f"rebuild: nothing archived in {config.archive_dir}{between}")
     report.raise_for_failures()
     return EXIT_OK
 

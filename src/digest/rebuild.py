@@ -101,19 +101,17 @@ class RebuildReport:
 def plan(config: Config, start: date | None = None, end: date | None = None) -> list[str]:
     """What to rebuild: archived days in the range, then every week and month touching it that
     is archived or has a post in the output folder."""
-    keys = archive.keys(config.archive_dir)
     days = [d.isoformat() for d in archive.days(config.archive_dir, start, end)]
-    periods = {period_from_key(key) for key in keys if len(key) != 10}
-    if config.output_dir.is_dir():
-        for path in config.output_dir.iterdir():
-            if match := _PERIOD_POST.fullmatch(path.name):
-                period = period_from_key(match["key"].upper())
-                periods.add(period if period and period.kind == match["kind"] else None)
-    touching = [
+    periods = [period_from_key(key) for key in archive.keys(config.archive_dir) if len(key) != 10]
+    posts = sorted(config.output_dir.iterdir()) if config.output_dir.is_dir() else []
+    for match in filter(None, (_PERIOD_POST.fullmatch(path.name) for path in posts)):
+        period = period_from_key(match["key"].upper())
+        periods.append(period if period and period.kind == match["kind"] else None)
+    touching = {
         p
         for p in periods
         if p and (start is None or p.end >= start) and (end is None or p.start <= end)
-    ]
+    }
     return days + [p.key for p in sorted(touching, key=lambda p: (p.start, p.kind))]
 
 
@@ -273,7 +271,21 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
         return {}
     entries = data.get("days")
-    return dict(entries) if isinstance(entries, dict) else {}
+    return {
+        key: entry
+        for key, entry in (entries.items() if isinstance(entries, dict) else ())
+        if _is_entry(entry)
+    }
+
+
+def _is_entry(entry: object) -> bool:
+    """An entry as `_run_one` makes them; anything else (a hand edit) is ignored."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("input"), str):
+        return False
+    posts = entry.get("posts")
+    return isinstance(posts, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in posts.items()
+    )
 
 
 def _write_manifest(folder: Path, entries: dict[str, Any]) -> None:
