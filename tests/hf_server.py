@@ -1,4 +1,5 @@
-"""A real HTTP server on 127.0.0.1 that plays the daily papers API from recorded responses.
+"""A real HTTP server on 127.0.0.1 that plays the daily papers API from recorded responses
+(a `week` or `month` query answers with its days' papers together, most upvoted first).
 
 Fault knobs (attributes of `Knobs`) make it fail the ways the real one does, or lies.
 Used by the tests (through the `hf_server` fixture) and by the benchmark script.

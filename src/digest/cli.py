@@ -51,10 +51,10 @@ examples:
   digest build --date 2026-02-20        build one day
   digest build --date 2026-02-20 --lang en --dry-run
   DIGEST_API_BASE_URL=http://127.0.0.1:8000 digest build --date 2026-02-20
-  digest build --date 2026-02-20 --offline   from the archive, no network
-  digest build --week 2026-W08                 a weekly post (--month 2026-02: monthly)
-  digest backfill --from 2025-01-01             every day since, fetched and built
-  digest rebuild                               every archived day, after a template change
+  digest build --offline                yesterday again, from the archive, no network
+  digest build --week 2026-W08          a weekly post (--month 2026-02: a monthly one)
+  digest backfill --from 2025-01-01     every day since, fetched and built
+  digest rebuild                        every archived day again, after a template change
 
 exit codes: 0 written, unchanged or empty day; 2 usage, config, template or archive
 error; 3 API unavailable after retries; 4 API answered with data that cannot be trusted
@@ -144,8 +144,8 @@ def _add_backfill(commands: argparse._SubParsersAction) -> None:
         commands,
         "backfill",
         "fetch a range of days into the archive and build their posts",
-        "Fetch every day of a range into the archive, a few at a time and politely, and build "
-        "its posts. Days already archived are built from the archive, not fetched again. A day "
+        "Fetch every day of a range into the archive, a few at a time and politely, and build\n"
+        "its posts. Days already archived are built from the archive, not fetched again. A day\n"
         "that fails does not stop the others; every failed day is listed at the end.",
     )
     _range_options(backfill, required_from=True)
@@ -170,7 +170,7 @@ def _add_rebuild(commands: argparse._SubParsersAction) -> None:
         commands,
         "rebuild",
         "render every archived day again (after a template or config change)",
-        "Render the posts of every archived day, week and month again from the archive, "
+        "Render the posts of every archived day, week and month again from the archive,\n"
         "without the network, writing only posts whose bytes change.",
     )
     _range_options(rebuild, required_from=False)
