@@ -1,4 +1,5 @@
-"""A real HTTP server on 127.0.0.1 that plays the daily papers API from recorded responses.
+"""A real HTTP server on 127.0.0.1 that plays the daily papers API from recorded responses
+(a `week` or `month` query answers with its days' papers together, most upvoted first).
 
 Fault knobs (attributes of `Knobs`) make it fail the ways the real one does, or lies.
 Used by the tests (through the `hf_server` fixture) and by the benchmark script.
@@ -6,6 +7,7 @@ Used by the tests (through the `hf_server` fixture) and by the benchmark script.
 
 from __future__ import annotations
 
+import calendar
 import json
 import socket
 import struct
@@ -14,7 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -46,11 +48,14 @@ class Knobs:
     redirect_to: str | None = None
     ignore_paging: bool = False  # answer every page with the whole day, like a broken API
     page_cap: int | None = None  # serve at most this many items a page, whatever `limit` says
+    # Requests for these dates always answer with the status (the other dates answer normally).
+    fail_dates: dict[str, int] = field(default_factory=dict)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    _counted = False  # whether this request is in the server's in-flight count
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # quiet test output
@@ -58,7 +63,11 @@ class _Handler(BaseHTTPRequestHandler):
     def date_time_string(self, timestamp: float | None = None) -> str:
         fixed = self.server.knobs.date_header
         if fixed == RECORDED:
-            day = parse_qs(urlsplit(self.path).query).get("date", ["2026-02-20"])[-1]
+            query = parse_qs(urlsplit(self.path).query)
+            day = query.get("date", ["2026-02-20"])[-1]
+            if "week" in query or "month" in query:  # as of the period's last day
+                period = _period_days(query.get("week", query.get("month", [""]))[-1])
+                day = period[-1].isoformat() if period else day
             try:
                 when = datetime.strptime(day, "%Y-%m-%d").replace(hour=7, minute=45)
             except ValueError:
@@ -72,7 +81,25 @@ class _Handler(BaseHTTPRequestHandler):
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         with self.server.lock:
             self.server.requests.append((url.path, query))
+            self.server.times.append(time.monotonic())
+            self.server.in_flight += 1
+            self.server.max_in_flight = max(self.server.max_in_flight, self.server.in_flight)
+            self._counted = True
             status = knobs.fail_with.pop(0) if knobs.fail_with else knobs.fail_forever
+            status = knobs.fail_dates.get(query.get("date", ""), status)
+        try:
+            self._answer(knobs, url.path, query, status)
+        finally:
+            self._answered()
+
+    def _answered(self) -> None:
+        """No longer in flight: from here the client may have its answer at any moment."""
+        with self.server.lock:
+            if self._counted:
+                self.server.in_flight -= 1
+                self._counted = False
+
+    def _answer(self, knobs: Knobs, path: str, query: dict[str, str], status: int | None) -> None:
         if knobs.latency:
             time.sleep(knobs.latency)
         if status == "hang":
@@ -85,18 +112,17 @@ class _Handler(BaseHTTPRequestHandler):
         elif status:
             extra = {"Retry-After": knobs.retry_after} if knobs.retry_after else {}
             self._send(status, b'{"error": "fault injected"}', extra=extra)
-        elif url.path != "/api/daily_papers":
+        elif path != "/api/daily_papers":
             self._send(404, b'{"error": "not found"}')
         else:
             self._send(200, knobs.body if knobs.body is not None else self._papers(query))
 
     def _papers(self, query: dict[str, str]) -> bytes:
         knobs = self.server.knobs
-        day = query.get("date", "")
-        raw = knobs.days.get(day)
-        if raw is None:
-            path = knobs.fixtures_dir / f"daily_papers_{day}.json"
-            raw = path.read_bytes() if day and path.is_file() else b"[]"
+        if "week" in query or "month" in query:
+            raw = self._period(query.get("week") or query.get("month") or "")
+        else:
+            raw = self._day(query.get("date", ""))
         if knobs.ignore_paging:
             return raw
         limit = int(query.get("limit", "50"))
@@ -108,6 +134,20 @@ class _Handler(BaseHTTPRequestHandler):
             return raw  # the recorded bytes, verbatim
         chunk = items[page * limit : (page + 1) * limit]
         return json.dumps(chunk, ensure_ascii=False).encode("utf-8")
+
+    def _day(self, day: str) -> bytes:
+        knobs = self.server.knobs
+        raw = knobs.days.get(day)
+        if raw is None:
+            path = knobs.fixtures_dir / f"daily_papers_{day}.json"
+            raw = path.read_bytes() if day and path.is_file() else b"[]"
+        return raw
+
+    def _period(self, key: str) -> bytes:
+        """A week's or month's papers: its days' papers together, most upvoted first."""
+        items = [item for day in _period_days(key) for item in json.loads(self._day(str(day)))]
+        items.sort(key=lambda item: -item["paper"].get("upvotes", 0))
+        return json.dumps(items, ensure_ascii=False).encode("utf-8")
 
     def _send(
         self,
@@ -123,6 +163,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         for name, value in (extra or {}).items():
             self.send_header(name, value)
+        self._answered()
         self.end_headers()
         if cut_at is not None and status == 200:
             self.wfile.write(body[:cut_at])
@@ -146,6 +187,9 @@ class _Server(ThreadingHTTPServer):
         self.knobs = knobs
         self.lock = threading.Lock()
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.times: list[float] = []  # time.monotonic() of each request, in order
+        self.in_flight = 0
+        self.max_in_flight = 0
 
 
 @dataclass
@@ -153,9 +197,32 @@ class RunningServer:
     url: str
     knobs: Knobs
     requests: list[tuple[str, dict[str, str]]]
+    server: _Server
 
     def dates_requested(self) -> list[str]:
         return [query.get("date", "") for _, query in self.requests]
+
+    @property
+    def times(self) -> list[float]:
+        return self.server.times
+
+    @property
+    def max_in_flight(self) -> int:
+        """The most requests the server was answering at once."""
+        return self.server.max_in_flight
+
+
+def _period_days(key: str) -> list[date]:
+    """The days of `2026-W08` or `2026-02` (empty for anything else)."""
+    try:
+        if len(key) == 8 and key[5] in "Ww":
+            start = date.fromisocalendar(int(key[:4]), int(key[6:]), 1)
+            return [start + timedelta(days=n) for n in range(7)]
+        first = date(int(key[:4]), int(key[5:7]), 1)
+    except ValueError:
+        return []
+    last = calendar.monthrange(first.year, first.month)[1]
+    return [first + timedelta(days=n) for n in range(last)]
 
 
 @contextmanager
@@ -166,7 +233,7 @@ def serve(knobs: Knobs | None = None) -> Iterator[RunningServer]:
     thread.start()
     host, port = server.server_address[:2]
     try:
-        yield RunningServer(f"http://{host}:{port}", server.knobs, server.requests)
+        yield RunningServer(f"http://{host}:{port}", server.knobs, server.requests, server)
     finally:
         server.shutdown()
         server.server_close()

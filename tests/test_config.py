@@ -125,3 +125,40 @@ def test_site_settings_resolve_relative_to_the_config(tmp_path):
     assert parse_config({"site": {"mathjax_url": "/js/tex.js"}}, env={}).site.mathjax_url == (
         "/js/tex.js"
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ({"backfill": {"concurrency": 0}}, "backfill.concurrency: expected 1 to 16"),
+        ({"backfill": {"concurrency": 17}}, "backfill.concurrency: expected 1 to 16"),
+        ({"backfill": {"requests_per_second": 0}}, "backfill.requests_per_second: expected at"),
+        ({"backfill": {"rate": 1}}, "backfill.rate: unknown key"),
+        ({"backfill": 2}, "backfill: expected a mapping"),
+        ({"weekly": {"title": {"en": "W {date}"}}}, "weekly.title: en: unknown placeholder"),
+        ({"monthly": {"max_papers": 0}}, "monthly.max_papers: expected 1 or more"),
+        ({"monthly": {"tags": "x"}}, "monthly.tags: expected a list"),
+        ({"archive_dir": ""}, "archive_dir: expected a non-empty string"),
+    ],
+)
+def test_each_bad_archive_backfill_or_period_value_is_named(raw, problem):
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw, env={})
+    assert any(problem in p for p in caught.value.problems), caught.value.problems
+
+
+def test_archive_dir_and_period_settings(tmp_path):
+    config = parse_config(
+        {
+            "archive_dir": "data/raw",
+            "backfill": {"requests_per_second": None},
+            "weekly": {"title": {"en": "Week {period}: {count} ({start} to {end})"}},
+        },
+        source=tmp_path / "config.yaml",
+        env={},
+    )
+    assert config.archive_dir == tmp_path / "data/raw"
+    assert config.backfill.requests_per_second is None and config.backfill.concurrency == 2
+    assert config.weekly.titles["en"].startswith("Week {period}")
+    assert config.weekly.titles["ko"] == "Hugging Face 주간 논문 - {period}"  # default kept
+    assert parse_config({"archive_dir": None}, env={}).archive_dir is None

@@ -35,6 +35,24 @@ def test_every_site_setting_is_in_the_config_table():
         assert f"`site.{name}`" in README, name
 
 
+def test_every_backfill_and_rebuild_option_is_documented():
+    commands = _parser()._subparsers._group_actions[0].choices
+    for name in ("backfill", "rebuild"):
+        assert f"digest {name}" in README, name
+        for action in commands[name]._actions:
+            for flag in action.option_strings:
+                if flag not in ("-h", "--help"):
+                    assert f"`{flag}" in README, (name, flag)
+
+
+def test_every_template_is_documented():
+    documented = (REPO / "templates" / "README.md").read_text(encoding="utf-8")
+    for template in (REPO / "templates").glob("*.md"):
+        if template.name != "README.md":
+            stem = template.name.split(".")[0]
+            assert f"`{stem}." in documented, template.name
+
+
 def test_every_exit_code_is_documented():
     for _, code in EXIT_CODES:
         assert re.search(rf"^\| {code} \|", README, flags=re.M), code

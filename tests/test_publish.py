@@ -136,7 +136,7 @@ def test_second_run_with_the_same_data_makes_no_commit(blog):
     assert blog.remote.show("%H") == head
     assert run.step("publish").outputs == {"pushed": "false"}
     assert f"{DAY}: 13 papers; unchanged 2" in run.summary
-    assert "Nothing changed: no commit." in run.summary
+    assert "No post changed: no commit." in run.summary
 
 
 def test_newer_data_is_committed_as_a_new_commit(blog):
@@ -233,7 +233,7 @@ def test_cron_second_run_with_the_same_data_makes_no_commit(blog):
     assert blog.remote.show("%H") == head
     log = blog.cron_log.read_text(encoding="utf-8")
     assert log.count("start:") == 2
-    assert f"{DAY}: 13 papers; unchanged 2" in log and "nothing changed: no commit" in log
+    assert f"{DAY}: 13 papers; unchanged 2" in log and "no post changed: no commit" in log
 
 
 def test_cron_empty_day_succeeds_without_a_commit(blog):

@@ -53,8 +53,10 @@ if [ "${status}" -ne 0 ]; then
 fi
 
 git add --all
-if git diff --cached --quiet; then
-  echo "$(stamp) nothing changed: no commit"
+# A commit only when a post changed: on a day without papers digest still archives the API's
+# empty answer, which is no reason for a commit (the next one takes it along).
+if git diff --cached --quiet -- '*.md'; then
+  echo "$(stamp) no post changed: no commit"
 else
   # The summary line reads like "2026-02-20: 13 papers; written 2".
   git commit --quiet -m "Daily papers digest for ${summary%%:*}"

@@ -4,4 +4,6 @@ import sys
 
 from digest.cli import main
 
-sys.exit(main())
+# Guarded: rebuild's worker processes may import this module again (spawn, forkserver).
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,28 +1,38 @@
-"""The pipeline for one day, in order: config → fetch → models → rank → render → write."""
+"""The pipeline for one day (or week, month), in order: config → fetch → archive → models →
+rank → render → write. Offline, the archive stands in for fetch."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-import frontmatter
-
-from digest import fetch, write
-from digest.config import Config
+from digest import archive, write
+from digest.config import Config, check_period_titles
 from digest.errors import UpstreamInvalid
 from digest.models import Paper, has_upvote_count, papers_from_items
+from digest.periods import Period
 from digest.rank import rank
 from digest.render import (
     COUNT_KEY,
     FRONT_MATTER_TIME,
     SNAPSHOT_KEY,
     Post,
+    check_templates,
     filename_for,
+    period_filename_for,
+    period_settings,
+    render_period_post,
     render_post,
 )
+
+if TYPE_CHECKING:
+    import requests
+
+    from digest.fetch import Fetched
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +55,7 @@ class FileResult:
 class BuildReport:
     """What one run did, for the summary line and the exit code."""
 
-    day: date
+    day: date | Period
     fetched: int = 0
     papers: int = 0
     dry_run: bool = False
@@ -78,57 +88,81 @@ def build_day(
     *,
     dry_run: bool = False,
     force: bool = False,
+    offline: bool = False,
+    session: requests.Session | None = None,
+    locked: bool = False,
 ) -> BuildReport:
-    """Fetch, rank, render and write one day's posts; an empty day writes nothing."""
-    log.info("fetching %s from %s", day, config.api.base_url)
-    fetched = fetch.fetch_day(day, config.api)
-    uncounted = sum(not has_upvote_count(item) for item in fetched.items)
-    if uncounted:
-        log.warning(
-            "%d of %d papers have no usable upvote count; counted as 0",
-            uncounted,
-            len(fetched.items),
-        )
+    """Fetch (offline: read from the archive), rank, render and write one day's posts; an
+    empty day writes no post. `locked`: the caller already holds the output folder's lock."""
+    key, query = day.isoformat(), {"date": day.isoformat()}
+    data = archive.load(config.archive_dir, key) if offline else _fetch(query, config, session)
+    _warn_uncounted(data.items)
     papers = rank(
-        papers_from_items(fetched.items),
+        papers_from_items(data.items),
         min_upvotes=config.min_upvotes,
         max_papers=config.max_papers,
     )
-    report = BuildReport(day=day, fetched=len(fetched.items), papers=len(papers), dry_run=dry_run)
-    if not papers:
-        previous = {lang: _previous(config, day, lang) for lang in languages}
-        _guard_against_shrink(day, papers, previous, force)
-        log.info("%s: no papers listed; nothing to write", day)
-        return report
-    # Render before touching the output folder: a broken template stops the run here.
-    posts = [render_post(papers, day, lang, config, fetched.fetched_at) for lang in languages]
-    with _locked(config, dry_run):
-        previous = {lang: _previous(config, day, lang) for lang in languages}
-        _guard_against_shrink(day, papers, previous, force)
+    report = BuildReport(day=day, fetched=len(data.items), papers=len(papers), dry_run=dry_run)
+    if papers:
+        # A broken template stops the run here, before anything is touched.
+        check_templates(config, [f"daily.{lang}.md" for lang in languages])
+    with _locked(config, skip=dry_run or locked or not papers):
+        # Offline there is no guard and no old snapshot to keep: the old text is all that matters.
+        previous = {lang: _previous(config, day, lang, parse=not offline) for lang in languages}
+        if not offline:
+            _guard_against_shrink(day, papers, previous, force)
+            data = _archive(config, key, query, data, dry_run)
+        if not papers:
+            log.info("%s: no papers listed; nothing to write", day)
+            return report
+        # With an archive, a post is a function of it alone (its fetch time included), so an
+        # offline rebuild gives the same bytes; without one, an unchanged post keeps its old
+        # snapshot time.
+        keep = {lang: None if config.archive_dir else previous[lang] for lang in languages}
+        posts = [
+            _render(papers, day, lang, config, data.fetched_at, keep[lang]) for lang in languages
+        ]
         for post in posts:
-            kept = _as_on_disk(papers, day, config, previous[post.lang], post)
-            report.files.append(_place(config, kept, previous[post.lang], dry_run))
+            report.files.append(_place(config, post, previous[post.lang], dry_run))
     return report
 
 
-def _locked(config: Config, dry_run: bool) -> AbstractContextManager[None]:
-    """The output folder's lock; a dry run writes nothing and so takes none."""
-    if dry_run:
+def _warn_uncounted(items: Sequence[Mapping[str, object]]) -> None:
+    uncounted = sum(not has_upvote_count(item) for item in items)
+    if uncounted:
+        log.warning(
+            "%d of %d papers have no usable upvote count; counted as 0", uncounted, len(items)
+        )
+
+
+def _locked(config: Config, *, skip: bool) -> AbstractContextManager[None]:
+    """The output folder's lock, so overlapping runs never interleave their writes."""
+    if skip:
         return nullcontext()
+    return output_lock(config)
+
+
+def output_lock(config: Config) -> AbstractContextManager[None]:
+    """The output folder's lock as the config asks for it (for runs of many days too)."""
     return write.output_lock(
         config.output_dir, wait=config.lock.when_busy == "wait", timeout=config.lock.timeout
     )
 
 
-def _as_on_disk(
-    papers: Sequence[Paper], day: date, config: Config, previous: _Previous | None, post: Post
+def _render(
+    papers: Sequence[Paper],
+    day: date,
+    lang: str,
+    config: Config,
+    fetched_at: datetime,
+    previous: _Previous | None,
 ) -> Post:
     """Same papers as the post on disk → the post on disk, byte for byte (its snapshot time)."""
     if previous and previous.snapshot:
-        same = render_post(papers, day, post.lang, config, previous.snapshot)
+        same = render_post(papers, day, lang, config, previous.snapshot)
         if same.text == previous.text:
             return same
-    return post
+    return render_post(papers, day, lang, config, fetched_at)
 
 
 def _place(config: Config, post: Post, previous: _Previous | None, dry_run: bool) -> FileResult:
@@ -144,10 +178,16 @@ def _place(config: Config, post: Post, previous: _Previous | None, dry_run: bool
     return FileResult(post.filename, "written")
 
 
-def _previous(config: Config, day: date, lang: str) -> _Previous | None:
-    text = write.read_existing(config.output_dir, filename_for(day, lang))
-    if text is None:
-        return None
+def _previous(config: Config, day: date, lang: str, parse: bool = True) -> _Previous | None:
+    return _previous_file(config, filename_for(day, lang), parse)
+
+
+def _previous_file(config: Config, filename: str, parse: bool = True) -> _Previous | None:
+    text = write.read_existing(config.output_dir, filename)
+    if text is None or not parse:
+        return None if text is None else _Previous(text, None, None)
+    import frontmatter  # only here: a start-up cost that builds without an old post skip
+
     try:
         matter = frontmatter.loads(text).metadata
     except Exception:  # a broken post on disk is replaced, whatever broke it
@@ -170,7 +210,10 @@ def _parse_time(value: object) -> datetime | None:
 
 
 def _guard_against_shrink(
-    day: date, papers: Sequence[Paper], previous: dict[str, _Previous | None], force: bool
+    day: date | Period,
+    papers: Sequence[Paper],
+    previous: dict[str, _Previous | None],
+    force: bool,
 ) -> None:
     counts = [p.count for p in previous.values() if p and p.count]
     if force or not counts:
@@ -181,3 +224,78 @@ def _guard_against_shrink(
             f"{day}: the API now lists {len(papers)} papers but the post on disk has {before}; "
             "kept the existing post (use --force to replace it)"
         )
+
+
+def build_period(
+    period: Period,
+    config: Config,
+    languages: Sequence[str],
+    *,
+    dry_run: bool = False,
+    force: bool = False,
+    offline: bool = False,
+    locked: bool = False,
+) -> BuildReport:
+    """A weekly or monthly post per language: the API's `week`/`month` answer (offline: the
+    archived one, or the period's archived days put together), ranked as a day is."""
+    check_period_titles(config, period.kind, languages)
+    if offline:
+        data = archive.load_period(config.archive_dir, period)
+    else:
+        data = _fetch(period.query, config, None)
+    _warn_uncounted(data.items)
+    listed = papers_from_items(data.items)
+    settings = period_settings(config, period)
+    papers = rank(listed, min_upvotes=config.min_upvotes, max_papers=settings.max_papers)
+    report = BuildReport(day=period, fetched=len(data.items), papers=len(papers), dry_run=dry_run)
+    names = {lang: period_filename_for(period, lang) for lang in languages}
+    with _locked(config, skip=dry_run or locked or not papers):
+        previous = {lang: _previous_file(config, names[lang], not offline) for lang in languages}
+        if not offline:
+            _guard_against_shrink(period, papers, previous, force)
+            data = _archive(config, period.key, period.query, data, dry_run)
+        if not papers:
+            log.info("%s: no papers listed; nothing to write", period)
+            return report
+        from_days = isinstance(data, archive.Record) and data.from_days
+        posts = [
+            render_period_post(
+                papers,
+                period,
+                lang,
+                config,
+                data.fetched_at,
+                total=len(listed),
+                from_days=from_days,
+            )
+            for lang in languages
+        ]
+        for post in posts:
+            report.files.append(_place(config, post, previous[post.lang], dry_run))
+    return report
+
+
+def _fetch(query: Mapping[str, str], config: Config, session: requests.Session | None) -> Fetched:
+    from digest import fetch  # here, not at the top: offline builds never import requests
+
+    log.info("fetching %s from %s", ", ".join(query.values()), config.api.base_url)
+    return fetch.fetch_papers(dict(query), config.api, session)
+
+
+def _archive(
+    config: Config, key: str, query: Mapping[str, str], fetched: Fetched, dry_run: bool
+) -> Fetched | archive.Record:
+    """Keep the answer verbatim; the posts are then rendered from what the archive holds."""
+    if config.archive_dir is None:
+        return fetched
+    from digest.fetch import ENDPOINT
+
+    return archive.store(
+        config.archive_dir,
+        key,
+        query,
+        fetched.bodies,
+        fetched.fetched_at,
+        endpoint=config.api.base_url + ENDPOINT,
+        dry_run=dry_run,
+    )

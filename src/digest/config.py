@@ -6,8 +6,8 @@ import difflib
 import os
 import re
 import string
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +38,15 @@ FLAVOURS = ("minima", "chirpy")
 # _data/authors.yml.
 CHIRPY_MAX_CATEGORIES = 2
 _CHIRPY_AUTHOR_ID = re.compile(r"[A-Za-z0-9_-]+")
+PERIOD_TITLE_FIELDS = frozenset({"period", "start", "end", "count"})
+DEFAULT_WEEKLY_TITLES = {
+    "ko": "Hugging Face 주간 논문 - {period}",
+    "en": "Hugging Face Weekly Papers - {period}",
+}
+DEFAULT_MONTHLY_TITLES = {
+    "ko": "Hugging Face 월간 논문 - {period}",
+    "en": "Hugging Face Monthly Papers - {period}",
+}
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,32 @@ class LockSettings:
 
 
 @dataclass(frozen=True)
+class BackfillSettings:
+    """How hard `digest backfill` may press the API."""
+
+    concurrency: int = 2
+    requests_per_second: float | None = 2.0
+
+
+@dataclass(frozen=True)
+class PeriodSettings:
+    """The posts of one kind of roll-up (weekly or monthly)."""
+
+    titles: Mapping[str, str]
+    categories: tuple[str, ...]
+    tags: tuple[str, ...]
+    max_papers: int | None
+
+
+WEEKLY = PeriodSettings(
+    DEFAULT_WEEKLY_TITLES, ("Weekly Papers",), ("huggingface", "papers", "weekly", "ai"), 30
+)
+MONTHLY = PeriodSettings(
+    DEFAULT_MONTHLY_TITLES, ("Monthly Papers",), ("huggingface", "papers", "monthly", "ai"), 50
+)
+
+
+@dataclass(frozen=True)
 class Config:
     """Every setting `digest build` uses, validated."""
 
@@ -105,6 +140,11 @@ class Config:
     api: ApiSettings = field(default_factory=ApiSettings)
     lock: LockSettings = field(default_factory=LockSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
+    # The raw archive; None turns it off (and with it --offline, rebuild and backfill).
+    archive_dir: Path | None = Path("_archive/daily_papers")
+    backfill: BackfillSettings = field(default_factory=BackfillSettings)
+    weekly: PeriodSettings = WEEKLY
+    monthly: PeriodSettings = MONTHLY
     source: Path | None = None
 
     @property
@@ -216,19 +256,25 @@ def _template_fields(text: str) -> set[str]:
         raise ValueError(f"{text!r} is not a valid pattern ({exc})") from None
 
 
-def _titles(value: Any) -> dict[str, str]:
-    if not isinstance(value, dict):
-        raise ValueError(f"expected a mapping of language to text, got {_type_name(value)}")
-    titles = {}
-    for lang, title in value.items():
-        _text(title)
-        unknown = _template_fields(title) - TITLE_FIELDS
-        if unknown:
-            raise ValueError(
-                f"{lang}: unknown placeholder {sorted(unknown)}; use {sorted(TITLE_FIELDS)}"
-            )
-        titles[str(lang)] = title
-    return titles
+def _titles_with(placeholders: frozenset[str]) -> Checker:
+    def check(value: Any) -> dict[str, str]:
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a mapping of language to text, got {_type_name(value)}")
+        titles = {}
+        for lang, title in value.items():
+            _text(title)
+            unknown = _template_fields(title) - placeholders
+            if unknown:
+                raise ValueError(
+                    f"{lang}: unknown placeholder {sorted(unknown)}; use {sorted(placeholders)}"
+                )
+            titles[str(lang)] = title
+        return titles
+
+    return check
+
+
+_titles = _titles_with(TITLE_FIELDS)
 
 
 def _boolean(value: Any) -> bool:
@@ -320,11 +366,35 @@ _LOCK_FIELDS: dict[str, Checker] = {
     "timeout": _number(0),
 }
 
-# Nested settings: name -> (its keys, the dataclass that holds them).
-_SECTIONS: dict[str, tuple[dict[str, Checker], type]] = {
+_BACKFILL_FIELDS: dict[str, Checker] = {
+    "concurrency": _integer(1, 16),
+    "requests_per_second": _optional(_number(0.01)),
+}
+
+_PERIOD_FIELDS: dict[str, Checker] = {
+    "title": _titles_with(PERIOD_TITLE_FIELDS),
+    "categories": _string_list,
+    "tags": _string_list,
+    "max_papers": _optional(_integer(1)),
+}
+
+
+def _period_settings(default: PeriodSettings) -> Callable[..., PeriodSettings]:
+    def build(**values: Any) -> PeriodSettings:
+        titles = {**default.titles, **values.pop("title", {})}
+        return replace(default, titles=titles, **values)
+
+    return build
+
+
+# Nested settings: name -> (its keys, what builds its settings object from the checked values).
+_SECTIONS: dict[str, tuple[dict[str, Checker], Callable[..., Any]]] = {
     "api": (_API_FIELDS, ApiSettings),
     "lock": (_LOCK_FIELDS, LockSettings),
     "site": (_SITE_FIELDS, SiteSettings),
+    "backfill": (_BACKFILL_FIELDS, BackfillSettings),
+    "weekly": (_PERIOD_FIELDS, _period_settings(WEEKLY)),
+    "monthly": (_PERIOD_FIELDS, _period_settings(MONTHLY)),
 }
 
 _FIELDS: dict[str, Checker] = {
@@ -345,6 +415,7 @@ _FIELDS: dict[str, Checker] = {
     "max_authors": _integer(1),
     "permalink": _optional(_permalink),
     "templates_dir": _optional(_text),
+    "archive_dir": _optional(_text),
     # Sections are checked key by key in _check_sections.
     **{name: (lambda value: value) for name in _SECTIONS},
 }
@@ -442,8 +513,23 @@ def parse_config(
     site["output_dir"] = base / site.get("output_dir", SiteSettings.output_dir)
     cache_dir = site.get("cache_dir", SiteSettings.cache_dir)
     site["cache_dir"] = base / cache_dir if cache_dir else None
-    built = {name: kind(**sections[name]) for name, (_, kind) in _SECTIONS.items()}
+    archive_dir = values.pop("archive_dir", Config.archive_dir)
+    values["archive_dir"] = base / archive_dir if archive_dir is not None else None
+    built = {name: build(**sections[name]) for name, (_, build) in _SECTIONS.items()}
     return Config(**values, **built, titles=titles, descriptions=descriptions, source=source)
+
+
+def check_period_titles(config: Config, kind: str, languages: Sequence[str]) -> None:
+    """Weekly and monthly titles are needed only once such a post is built: name any missing."""
+    section = f"{kind}ly"
+    titles = getattr(config, section).titles
+    missing = [
+        f"{section}.title.{lang}: no title for language '{lang}'"
+        for lang in languages
+        if lang not in titles
+    ]
+    if missing:
+        raise ConfigError(missing, str(config.source) if config.source else "config")
 
 
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:

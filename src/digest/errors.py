@@ -12,7 +12,7 @@ class DigestError(Exception):
 
 
 class UsageError(DigestError):
-    """A command-line argument is wrong (raised by `cli` and `build`)."""
+    """A command-line argument is wrong (raised by `cli`, `build` and `periods`)."""
 
 
 class ConfigError(DigestError):
@@ -23,6 +23,10 @@ class ConfigError(DigestError):
         self.source = source
         head = f"{source}: " if len(problems) == 1 else f"{source} has {len(problems)} problems: "
         super().__init__(head + "; ".join(problems))
+
+    def __reduce__(self) -> tuple[type, tuple[list[str], str]]:
+        # Rebuilt from its parts when it crosses a process boundary (rebuild's workers).
+        return (type(self), (self.problems, self.source))
 
 
 class TemplateError(DigestError):
@@ -47,3 +51,20 @@ class OutputError(DigestError):
 
 class OutputBusy(DigestError):
     """Another run holds the output folder's lock (raised by `write`)."""
+
+
+class ArchiveError(DigestError):
+    """The raw archive lacks what a command needs, or a file no longer matches its record
+    (raised by `archive`)."""
+
+
+class IncompleteRun(DigestError):
+    """Some days of a range failed while the others were done; each failure was reported
+    (raised by `backfill` and `rebuild` at the end of a run)."""
+
+    def __init__(self, message: str, failed: list[str]) -> None:
+        self.failed = failed
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[type, tuple[str, list[str]]]:
+        return (type(self), (str(self), self.failed))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -16,6 +17,7 @@ import requests
 from digest import __version__
 from digest.config import ApiSettings
 from digest.errors import UpstreamInvalid, UpstreamUnavailable
+from digest.payload import parse_payload
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +83,29 @@ def fetch_papers(
             session.close()
 
 
-def new_session() -> requests.Session:
-    session = requests.Session()
+def new_session(
+    gate: Callable[[], AbstractContextManager[object]] | None = None,
+) -> requests.Session:
+    """A session that names the tool; with `gate`, every request is sent inside it."""
+    session = GatedSession(gate) if gate else requests.Session()
     session.headers["User-Agent"] = USER_AGENT
     session.headers["Accept"] = "application/json"
     # Proxies and .netrc from the environment are fine; nothing else should change our requests.
     return session
+
+
+class GatedSession(requests.Session):
+    """Sends each request (retries and redirects included) inside `gate()`, a context that
+    threads share to bound requests in flight and space them out. Entering the gate may raise
+    to stop a request from being sent at all."""
+
+    def __init__(self, gate: Callable[[], AbstractContextManager[object]]) -> None:
+        super().__init__()
+        self._gate = gate
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        with self._gate():  # the body is read inside: the request is in flight until then
+            return super().send(request, **kwargs)
 
 
 def _get(
@@ -155,39 +174,6 @@ def _get_following_redirects(
             raise UpstreamInvalid(f"{_where(url)} redirected to another host: {_where(target)}")
         response = session.get(target, timeout=timeout, allow_redirects=False)
     raise UpstreamInvalid(f"{_where(url)} redirected more than {MAX_REDIRECTS} times")
-
-
-def parse_payload(body: bytes, url: str = "the API") -> list[dict[str, Any]]:
-    """Decode a daily papers body: a JSON list of objects that each have a `paper.id`."""
-    where = _where(url)
-    if body.lstrip()[:1] == b"<":
-        raise UpstreamInvalid(f"{where} answered with an HTML page, not JSON")
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except RecursionError:
-        raise UpstreamInvalid(f"{where} answered with JSON nested too deeply to read") from None
-    except UnicodeDecodeError as exc:
-        raise UpstreamInvalid(f"{where} answered with text that is not UTF-8: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise UpstreamInvalid(
-            f"{where} answered with invalid JSON ({exc.msg} at line {exc.lineno} "
-            f"column {exc.colno}; {len(body)} bytes)"
-        ) from None
-    if not isinstance(data, list):
-        raise UpstreamInvalid(f"{where} answered with a JSON {_json_type(data)}, expected a list")
-    for index, item in enumerate(data):
-        paper = item.get("paper") if isinstance(item, dict) else None
-        if not isinstance(paper, dict):
-            raise UpstreamInvalid(f"{where}: item {index} has no 'paper' object")
-        paper_id = paper.get("id")
-        if not isinstance(paper_id, str) or not paper_id.strip():
-            raise UpstreamInvalid(f"{where}: item {index} has no 'paper.id' string")
-    return data
-
-
-def _json_type(value: object) -> str:
-    names = {dict: "object", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), "number")
 
 
 def _retry_after(value: str | None) -> float | None:

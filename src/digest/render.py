@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from functools import lru_cache
 from importlib import resources
@@ -18,9 +18,10 @@ import yaml
 from markupsafe import Markup
 
 from digest import texmath
-from digest.config import Config
+from digest.config import Config, PeriodSettings
 from digest.errors import TemplateError
 from digest.models import Paper, normalize_space
+from digest.periods import WEEK, Period
 
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English", "zh": "中文", "ja": "日本語"}
 SNAPSHOT_KEY = "upvotes_as_of"
@@ -150,11 +151,15 @@ def permalink_for(config: Config, day: date, lang: str) -> str | None:
 
 def _relative_link(config: Config, day: date, src: str, dst: str) -> str:
     """A link from one language's post to another's that works under any site base URL."""
+    return _link_between(config, slug_for(day, src), slug_for(day, dst))
+
+
+def _link_between(config: Config, here_slug: str, there_slug: str) -> str:
     if not config.permalink:
         # Without a set permalink, assume sibling pages as Chirpy's /posts/:title/ makes them.
-        return f"../{slug_for(day, dst)}/"
-    here, there = permalink_for(config, day, src), permalink_for(config, day, dst)
-    assert here and there
+        return f"../{there_slug}/"
+    here = config.permalink.format(slug=here_slug)
+    there = config.permalink.format(slug=there_slug)
     # A browser resolves against the page's folder: the page itself for a pretty URL ("/x/").
     base = here if here.endswith("/") else posixpath.dirname(here)
     rel = posixpath.relpath(there, base)
@@ -312,6 +317,12 @@ def template_environment(user_dir: Path | None) -> jinja2.Environment:
     return env
 
 
+def check_templates(config: Config, names: Sequence[str]) -> None:
+    """Load and compile templates now, so a syntax error stops a run before it writes."""
+    for name in names:
+        _template(config, name)
+
+
 def _template(config: Config, name: str) -> jinja2.Template:
     env = template_environment(config.templates_dir)
     try:
@@ -357,3 +368,118 @@ def render_post(
     )
     text = dump_front_matter(matter) + "\n" + body.strip("\n") + "\n"
     return Post(lang=lang, filename=filename_for(day, lang), text=text, count=len(papers))
+
+
+# Weekly and monthly posts: the daily post's entries, escaping and front matter, under their own
+# names, titles and templates (weekly.<lang>.md, monthly.<lang>.md).
+
+
+def period_settings(config: Config, period: Period) -> PeriodSettings:
+    return config.weekly if period.kind == WEEK else config.monthly
+
+
+def period_ref(period: Period) -> str:
+    """Shared by a period's language versions; it can never equal a daily post's."""
+    return f"{period.kind}ly-papers-{period.key.lower()}"
+
+
+def period_slug_for(period: Period, lang: str) -> str:
+    return f"{period_ref(period)}-{lang}"
+
+
+def period_filename_for(period: Period, lang: str) -> str:
+    # Jekyll dates a post by its file name: the period's last day.
+    return f"{period.end.isoformat()}-{period_slug_for(period, lang)}.md"
+
+
+def period_front_matter(
+    config: Config,
+    period: Period,
+    lang: str,
+    count: int,
+    snapshot: datetime,
+    *,
+    papers: Sequence[Paper] = (),
+    has_math: bool = False,
+) -> dict[str, Any]:
+    """A daily post's front matter, dated on the period's last day, with the period's names
+    (and no `description`: the configured one speaks of a day)."""
+    settings = period_settings(config, period)
+    own = replace(config, categories=settings.categories, tags=settings.tags, descriptions={})
+    daily = front_matter(own, period.end, lang, count, snapshot, papers=papers, has_math=has_math)
+    names = {
+        "title": period_title(config, period, lang, count),
+        "lang_ref": period_ref(period),
+    }
+    if config.permalink:
+        link = {
+            other: config.permalink.format(slug=period_slug_for(period, other))
+            for other in config.languages
+        }
+        names["permalink"] = link[lang]
+        names["translations"] = {other: link[other] for other in daily.get("translations", {})}
+    matter: dict[str, Any] = {}
+    for key, value in daily.items():
+        matter[key] = names.get(key, value)
+        if key == "lang_ref":
+            matter["period"] = period.key
+    return matter
+
+
+def render_period_post(
+    papers: Sequence[Paper],
+    period: Period,
+    lang: str,
+    config: Config,
+    snapshot: datetime,
+    *,
+    total: int,
+    from_days: bool = False,
+) -> Post:
+    """One language's weekly or monthly post: the period's best papers, ranked as a day's are."""
+    template = _template(config, f"{period.kind}ly.{lang}.md")
+    here = period_slug_for(period, lang)
+    context = {
+        "lang": lang,
+        "kind": period.kind,
+        "period": period.key,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "title": period_title(config, period, lang, len(papers)),
+        "count": len(papers),
+        "total": total,
+        "from_days": from_days,
+        "entries": _entries(papers, config.max_authors),
+        "snapshot": snapshot.astimezone(config.tz).strftime("%Y-%m-%d %H:%M %Z"),
+        "translations": [
+            Translation(
+                other,
+                LANGUAGE_NAMES.get(other, other),
+                SafeMarkdown(_link_between(config, here, period_slug_for(period, other))),
+            )
+            for other in config.languages
+            if other != lang
+        ],
+    }
+    try:
+        body = template.render(context)
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template '{template.name}': {exc}") from None
+    matter = period_front_matter(
+        config, period, lang, len(papers), snapshot, papers=papers, has_math="$$" in body
+    )
+    text = dump_front_matter(matter) + "\n" + body.strip("\n") + "\n"
+    return Post(lang=lang, filename=period_filename_for(period, lang), text=text, count=len(papers))
+
+
+def period_title(config: Config, period: Period, lang: str, count: int) -> str:
+    return (
+        period_settings(config, period)
+        .titles[lang]
+        .format(
+            period=period.key,
+            start=period.start.isoformat(),
+            end=period.end.isoformat(),
+            count=count,
+        )
+    )

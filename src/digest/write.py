@@ -27,6 +27,10 @@ LOCK_NAME = ".digest.lock"
 LOCK_POLL_SECONDS = 0.1
 
 
+# Whether each replaced file is flushed to disk before `write_*` returns (see `deferred_flush`).
+_flush_each_file = True
+
+
 class Outcome(str, Enum):
     WRITTEN = "written"
     UNCHANGED = "unchanged"
@@ -79,6 +83,18 @@ def write_bytes(root: Path, name: str, data: bytes, *, durable: bool = True) -> 
     return Outcome.WRITTEN
 
 
+def remove(root: Path, name: str) -> bool:
+    """Delete `root/name` if it exists (e.g. a page a refetched day no longer has)."""
+    path = safe_join(root, name)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise OutputError(f"cannot remove {path}: {exc.strerror or exc}") from None
+    return True
+
+
 def create_text(root: Path, name: str, text: str, *, replace: bool = False) -> Outcome:
     """Create `root/name`; a different file already there is KEPT unless `replace`."""
     path = safe_join(root, name)
@@ -111,7 +127,7 @@ def _replace_atomically(path: Path, data: bytes, durable: bool = True) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            if durable:
+            if durable and _flush_each_file:
                 os.fsync(handle.fileno())
         os.replace(temp, path)
     except FileExistsError:
@@ -120,13 +136,31 @@ def _replace_atomically(path: Path, data: bytes, durable: bool = True) -> None:
         # Also on KeyboardInterrupt and SIGTERM (see cli): leave no temp litter.
         _remove_quietly(temp)
         raise
-    if durable:
+    if durable and _flush_each_file:
         _fsync_dir(path.parent)
 
 
 def _remove_quietly(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
+
+
+@contextlib.contextmanager
+def deferred_flush() -> Iterator[None]:
+    """Inside, every file is still replaced atomically (a reader or a killed run sees the old
+    file or the new one), but the flush to disk waits for one sync on the way out. For bulk
+    output that can be made again (`rebuild`): thousands of fsyncs cost more than rendering."""
+    global _flush_each_file
+    sync = getattr(os, "sync", None)
+    if sync is None:  # no sync(2) on this platform: flush file by file as usual
+        yield
+        return
+    _flush_each_file = False
+    try:
+        yield
+    finally:
+        _flush_each_file = True
+        sync()
 
 
 def _fsync_dir(folder: Path) -> None:

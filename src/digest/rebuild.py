@@ -1,0 +1,339 @@
+"""Rebuild: every archived day, and every week and month, rendered again from the archive (after
+a template or config change), writing only the posts whose bytes change.
+
+A manifest in the output folder records, per day, a hash of everything its posts are made from
+(the archived answer, the settings, the templates, digest's own code) and a hash of each post as
+written. A day whose inputs and posts both still match is not rendered again: that is what makes
+a re-run with nothing to do cheap. Rendering is spread over worker processes (one per core).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
+from dataclasses import dataclass, field, fields
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from digest import archive, write
+from digest.build import BuildReport, build_day, build_period, output_lock
+from digest.config import Config, check_period_titles
+from digest.errors import ArchiveError, IncompleteRun
+from digest.periods import MONTH, WEEK, period_from_key
+from digest.render import default_templates_dir
+
+MANIFEST = ".digest-manifest.json"
+MANIFEST_FORMAT = 1
+# Settings that change where files go or how the API is asked, never what a post says.
+_NOT_IN_POSTS = frozenset(
+    {"output_dir", "archive_dir", "api", "backfill", "lock", "site", "source"}
+)
+_PERIOD_POST = re.compile(
+    r"\d{4}-\d{2}-\d{2}-(?P<kind>week|month)ly-papers-(?P<key>\d{4}-(?:w\d{2}|\d{2}))-[a-z]{2,3}\.md"
+)
+# Tasks per worker process: enough to even out the load, few enough to amortise the hand-over.
+_CHUNKS_PER_WORKER = 4
+# Fewer days than this render faster in this process than worker processes start.
+_MIN_KEYS_FOR_WORKERS = 16
+
+
+@dataclass
+class JobResult:
+    """One day (or period): rebuilt, found up to date, or failed."""
+
+    key: str
+    report: BuildReport | None = None
+    skipped: int = 0  # posts found up to date without rendering
+    entry: dict[str, Any] | None = None  # its new manifest entry
+    error: str | None = None
+
+    def line(self) -> str | None:
+        if self.error:
+            return f"{self.key}: failed: {self.error}"
+        if self.report and any(f.status != "unchanged" for f in self.report.files):
+            return self.report.summary()
+        return None  # nothing changed: not worth a line of its own
+
+
+@dataclass
+class RebuildReport:
+    """Counts for the summary line, and every failure."""
+
+    jobs: int = 0
+    results: list[JobResult] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def failures(self) -> list[JobResult]:
+        return sorted((r for r in self.results if r.error), key=lambda r: r.key)
+
+    def summary(self) -> str:
+        days = sum(1 for r in self.results if len(r.key) == 10)
+        counts: dict[str, int] = {}
+        for result in self.results:
+            for file in result.report.files if result.report else ():
+                counts[file.status] = counts.get(file.status, 0) + 1
+            if result.skipped:
+                counts["unchanged"] = counts.get("unchanged", 0) + result.skipped
+        posts = ", ".join(f"{status} {n}" for status, n in sorted(counts.items())) or "none"
+        periods = len(self.results) - days
+        return (
+            f"rebuild: {_count(days, 'day', 'days')}, "
+            f"{_count(periods, 'week or month', 'weeks and months')}; posts: {posts}; "
+            f"failed {len(self.failures)}" + (" (dry run)" if self.dry_run else "")
+        )
+
+    def raise_for_failures(self) -> None:
+        failed = [r.key for r in self.failures]
+        if failed:
+            raise IncompleteRun(
+                f"rebuild: {len(failed)} of {self.jobs} failed ({', '.join(failed)}); the others "
+                "were rebuilt",
+                failed,
+            )
+
+
+def plan(config: Config, start: date | None = None, end: date | None = None) -> list[str]:
+    """What to rebuild: archived days in the range, then every week and month touching it that
+    is archived or has a post in the output folder."""
+    days = [d.isoformat() for d in archive.days(config.archive_dir, start, end)]
+    periods = [period_from_key(key) for key in archive.keys(config.archive_dir) if len(key) != 10]
+    posts = sorted(config.output_dir.iterdir()) if config.output_dir.is_dir() else []
+    for match in filter(None, (_PERIOD_POST.fullmatch(path.name) for path in posts)):
+        period = period_from_key(match["key"].upper())
+        periods.append(period if period and period.kind == match["kind"] else None)
+    touching = {
+        p
+        for p in periods
+        if p and (start is None or p.end >= start) and (end is None or p.start <= end)
+    }
+    return days + [p.key for p in sorted(touching, key=lambda p: (p.start, p.kind))]
+
+
+def rebuild(
+    config: Config,
+    keys: Sequence[str],
+    *,
+    jobs: int = 1,
+    dry_run: bool = False,
+    on_result: Callable[[JobResult], None] = lambda result: None,
+) -> RebuildReport:
+    """Render every key again from the archive; posts whose bytes do not change stay untouched.
+    Ctrl-C stops after the work in hand; what finished is kept, and so is its manifest."""
+    if config.archive_dir is None:
+        raise ArchiveError("the archive is off (archive_dir: null in the config); set archive_dir")
+    for kind in (WEEK, MONTH):
+        if any(_is_kind(key, kind) for key in keys):
+            check_period_titles(config, kind, config.languages)
+    manifest = _read_manifest(config.output_dir)
+    base = inputs_fingerprint(config)
+    report = RebuildReport(jobs=len(keys), dry_run=dry_run)
+    chunks = _chunks(list(keys), jobs)
+    tasks = [
+        (chunk, config, base, {k: manifest.get(k) for k in chunk}, dry_run) for chunk in chunks
+    ]
+
+    def take(results: list[JobResult]) -> None:
+        for result in results:
+            report.results.append(result)
+            if result.error:
+                manifest.pop(result.key, None)
+            elif result.entry is not None:
+                manifest[result.key] = result.entry
+            on_result(result)
+
+    lock = nullcontext() if dry_run else output_lock(config)
+    with lock:  # once for the run: the workers hold it through this process
+        _run(tasks, jobs, len(keys), take, config, manifest, dry_run)
+    return report
+
+
+def _run(
+    tasks: list[tuple[Any, ...]],
+    jobs: int,
+    keys: int,
+    take: Callable[[list[JobResult]], None],
+    config: Config,
+    manifest: dict[str, Any],
+    dry_run: bool,
+) -> None:
+    try:
+        if min(jobs, len(tasks)) <= 1 or keys < _MIN_KEYS_FOR_WORKERS:
+            for task in tasks:
+                take(_run_chunk(*task))
+        else:
+            _in_processes(tasks, min(jobs, len(tasks)), take)
+    finally:
+        if not dry_run:
+            _write_manifest(config.output_dir, manifest)
+
+
+def inputs_fingerprint(config: Config) -> str:
+    """A hash of everything besides the archive that a post's bytes depend on."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    folders = [package] + [d for d in (config.templates_dir, default_templates_dir()) if d]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".md", ".html", ".txt", ".j2"):
+                digest.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
+    for library in ("jinja2", "markupsafe", "pyyaml"):
+        digest.update(f"{library}={_version(library)}\0".encode())
+    settings = {
+        f.name: getattr(config, f.name) for f in fields(config) if f.name not in _NOT_IN_POSTS
+    }
+    digest.update(repr(settings).encode())
+    return digest.hexdigest()
+
+
+def _in_processes(
+    tasks: list[tuple[Any, ...]], workers: int, take: Callable[[list[JobResult]], None]
+) -> None:
+    """Run the chunks in worker processes; Ctrl-C cancels what has not started."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    futures: list[Future[list[JobResult]]] = [pool.submit(_run_chunk, *task) for task in tasks]
+    try:
+        for future in as_completed(futures):
+            take(future.result())
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        # Keep what finished before the stop (its posts are on disk, so is its manifest entry).
+        for future in futures:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                take(future.result())
+        raise
+    pool.shutdown()
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C reaches the whole process group: the parent alone decides how to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_chunk(
+    keys: list[str],
+    config: Config,
+    base: str,
+    entries: dict[str, dict[str, Any] | None],
+    dry_run: bool,
+) -> list[JobResult]:
+    with write.deferred_flush():
+        return [_run_one(key, config, base, entries.get(key), dry_run) for key in keys]
+
+
+def _run_one(
+    key: str, config: Config, base: str, entry: dict[str, Any] | None, dry_run: bool
+) -> JobResult:
+    period = period_from_key(key) if len(key) != 10 else None
+    try:
+        if period:
+            inputs = archive.period_fingerprint(config.archive_dir, period)
+        else:
+            inputs = archive.fingerprint(config.archive_dir, key)
+        fingerprint = hashlib.sha256(f"{base}\0{inputs}".encode()).hexdigest()
+        if entry and entry.get("input") == fingerprint and _posts_match(config, entry["posts"]):
+            return JobResult(key, skipped=len(entry["posts"]), entry=entry)
+        languages = config.languages
+        if period:
+            built = build_period(
+                period, config, languages, dry_run=dry_run, offline=True, locked=True
+            )
+        else:
+            built = build_day(
+                date.fromisoformat(key),
+                config,
+                languages,
+                dry_run=dry_run,
+                offline=True,
+                locked=True,
+            )
+    except ArchiveError as exc:
+        return JobResult(key, error=str(exc))
+    posts = {f.filename: _sha256_of(config.output_dir / f.filename) for f in built.files}
+    return JobResult(key, report=built, entry={"input": fingerprint, "posts": posts})
+
+
+def _posts_match(config: Config, posts: dict[str, str]) -> bool:
+    return all(_sha256_of(config.output_dir / name) == digest for name, digest in posts.items())
+
+
+def _sha256_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _chunks(keys: list[str], jobs: int) -> list[list[str]]:
+    size = max(1, -(-len(keys) // (max(jobs, 1) * _CHUNKS_PER_WORKER)))
+    return [keys[i : i + size] for i in range(0, len(keys), size)]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _is_kind(key: str, kind: str) -> bool:
+    period = period_from_key(key) if len(key) != 10 else None
+    return bool(period and period.kind == kind)
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest's entries; a missing or unreadable one means: render everything."""
+    try:
+        data = json.loads((folder / MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        return {}
+    entries = data.get("days")
+    return {
+        key: entry
+        for key, entry in (entries.items() if isinstance(entries, dict) else ())
+        if _is_entry(entry)
+    }
+
+
+def _is_entry(entry: object) -> bool:
+    """An entry as `_run_one` makes them; anything else (a hand edit) is ignored."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("input"), str):
+        return False
+    posts = entry.get("posts")
+    return isinstance(posts, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in posts.items()
+    )
+
+
+def _write_manifest(folder: Path, entries: dict[str, Any]) -> None:
+    if not entries and not (folder / MANIFEST).exists():
+        return
+    # One line per day: a small diff when the output folder is kept in git.
+    rows = ",\n".join(
+        f"    {json.dumps(key)}: {json.dumps(entries[key], sort_keys=True)}"
+        for key in sorted(entries)
+    )
+    text = f'{{\n  "format": {MANIFEST_FORMAT},\n  "days": {{\n{rows}\n  }}\n}}\n'
+    write.write_text(folder, MANIFEST, text)
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def default_jobs() -> int:
+    """One worker per CPU this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
