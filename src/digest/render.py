@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -149,12 +149,21 @@ def permalink_for(config: Config, day: date, lang: str) -> str | None:
     return config.permalink.format(slug=slug_for(day, lang)) if config.permalink else None
 
 
-def _relative_link(config: Config, day: date, src: str, dst: str) -> str:
-    """A link from one language's post to another's that works under any site base URL."""
-    return _link_between(config, slug_for(day, src), slug_for(day, dst))
+def _translations(config: Config, lang: str, slug: Callable[[str], str]) -> list[Translation]:
+    """The other languages' versions of a post, given each language's slug for it."""
+    return [
+        Translation(
+            other,
+            LANGUAGE_NAMES.get(other, other),
+            SafeMarkdown(_link_between(config, slug(lang), slug(other))),
+        )
+        for other in config.languages
+        if other != lang
+    ]
 
 
 def _link_between(config: Config, here_slug: str, there_slug: str) -> str:
+    """A link from one language's post to another's that works under any site base URL."""
     if not config.permalink:
         # Without a set permalink, assume sibling pages as Chirpy's /posts/:title/ makes them.
         return f"../{there_slug}/"
@@ -347,15 +356,7 @@ def render_post(
         "count": len(papers),
         "entries": _entries(papers, config.max_authors),
         "snapshot": snapshot.astimezone(config.tz).strftime("%Y-%m-%d %H:%M %Z"),
-        "translations": [
-            Translation(
-                other,
-                LANGUAGE_NAMES.get(other, other),
-                SafeMarkdown(_relative_link(config, day, lang, other)),
-            )
-            for other in config.languages
-            if other != lang
-        ],
+        "translations": _translations(config, lang, lambda other: slug_for(day, other)),
     }
     try:
         body = template.render(context)
@@ -438,7 +439,6 @@ def render_period_post(
 ) -> Post:
     """One language's weekly or monthly post: the period's best papers, ranked as a day's are."""
     template = _template(config, f"{period.kind}ly.{lang}.md")
-    here = period_slug_for(period, lang)
     context = {
         "lang": lang,
         "kind": period.kind,
@@ -451,15 +451,7 @@ def render_period_post(
         "from_days": from_days,
         "entries": _entries(papers, config.max_authors),
         "snapshot": snapshot.astimezone(config.tz).strftime("%Y-%m-%d %H:%M %Z"),
-        "translations": [
-            Translation(
-                other,
-                LANGUAGE_NAMES.get(other, other),
-                SafeMarkdown(_link_between(config, here, period_slug_for(period, other))),
-            )
-            for other in config.languages
-            if other != lang
-        ],
+        "translations": _translations(config, lang, lambda other: period_slug_for(period, other)),
     }
     try:
         body = template.render(context)
