@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from digest.config import parse_config
+from digest.mathspan import MathExtension
 from digest.models import papers_from_items
 from digest.render import render_post
-from digest.texmath import MathExtension, split_math
+from digest.texmath import split_math
 from helpers import visible_text
 
 DAY = date(2026, 2, 20)

@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from digest.config import Config
+from digest.mathspan import MathExtension
 from digest.models import Paper
 from digest.render import dump_front_matter, escape_markdown, render_post
-from digest.texmath import MathExtension
 
 HOSTILE = [
     "<script>alert('x')</script> & <b>bold</b>",

@@ -6,8 +6,9 @@ from __future__ import annotations
 import markdown
 import pytest
 
+from digest.mathspan import MathExtension
 from digest.render import escape_markdown_math
-from digest.texmath import MathExtension, kramdown_tex, math_span, split_math
+from digest.texmath import kramdown_tex, math_span, split_math
 
 
 @pytest.mark.parametrize(

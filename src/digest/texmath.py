@@ -1,15 +1,9 @@
-"""LaTeX math in API text: found by pandoc's `$…$` rules, written as kramdown `$$…$$` spans that
-MathJax typesets, and read back by Python-Markdown the way kramdown reads them. Pure."""
+"""LaTeX math in API text: found by pandoc's `$…$` rules and written as kramdown `$$…$$` spans
+that MathJax typesets (`mathspan` reads them back with Python-Markdown). Pure."""
 
 from __future__ import annotations
 
-import html
 import re
-import xml.etree.ElementTree as etree
-
-from markdown import Markdown
-from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
 
 # pandoc's tex_math_dollars: the opening `$` has a non-space on its right, the closing one a
 # non-space on its left and no digit after it, so "$5 and $10" stays text. `\$` is a dollar.
@@ -33,6 +27,8 @@ _UNSAFE = re.compile(r"[<`]")
 
 def split_math(text: str) -> list[tuple[str, bool]]:
     """`text` cut into (part, is_math) pieces, in order; a math part is the TeX inside the `$`."""
+    if "$" not in text:
+        return [(text, False)] if text else []  # most text: no need for the regex's scan
     parts: list[tuple[str, bool]] = []
     end = 0
     for match in _MATH.finditer(text):
@@ -70,21 +66,3 @@ def math_span(tex: str) -> str:
     if safe is None:
         raise ValueError(f"not writable as math: {tex!r}")
     return f"$${safe}$$"
-
-
-class _MathSpan(InlineProcessor):
-    """`$$tex$$` → `\\(tex\\)`, untouched by emphasis, escapes or HTML, as kramdown writes it."""
-
-    def handleMatch(  # type: ignore[override]
-        self, m: re.Match[str], data: str
-    ) -> tuple[etree.Element | str, int, int]:
-        return self.md.htmlStash.store(r"\(" + html.escape(m.group(1).strip()) + r"\)"), *m.span()
-
-
-class MathExtension(Extension):
-    """Python-Markdown reads digest's `$$…$$` math spans like kramdown: `markdown(text,
-    extensions=[MathExtension()])` gives the same `\\(…\\)` a Jekyll site gives MathJax."""
-
-    def extendMarkdown(self, md: Markdown) -> None:
-        # Above code spans (190): inside math nothing is Markdown.
-        md.inlinePatterns.register(_MathSpan(r"\$\$(.+?)\$\$", md), "digest_math", 200)
