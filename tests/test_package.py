@@ -102,3 +102,15 @@ def test_console_script_and_module_agree():
     for command in ([str(script), "--version"], [sys.executable, "-m", "digest", "--version"]):
         result = subprocess.run(command, capture_output=True, text=True, check=True)
         assert result.stdout.startswith("digest ")
+
+
+def test_the_library_api_builds_a_day(hf_server, tmp_path):
+    from datetime import date
+
+    import digest
+
+    assert all(hasattr(digest, name) for name in digest.__all__)
+    config = digest.load_config(None)
+    report = digest.build_day(date(2026, 2, 20), config, config.languages)
+    assert report.summary() == "2026-02-20: 13 papers; written 2"
+    assert len(list((tmp_path / "_posts").glob("*.md"))) == 2

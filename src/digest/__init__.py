@@ -1,3 +1,38 @@
-"""digest: the Hugging Face Daily Papers feed as Jekyll posts (package version lives here)."""
+"""digest: the Hugging Face Daily Papers feed as Jekyll posts, as a library and a command.
 
+The `digest` command is a thin layer over this package's public API:
+
+    from datetime import date
+    from pathlib import Path
+
+    import digest
+
+    config = digest.load_config(Path("config.yaml"))
+    report = digest.build_day(date(2026, 2, 20), config, config.languages)
+    print(report.summary())
+"""
+
+# First: modules below import it while this package is still being initialised.
 __version__ = "0.1.0"
+
+from digest.build import BuildReport, build_day, build_period
+from digest.config import Config, load_config
+from digest.errors import DigestError
+from digest.models import Paper, papers_from_items
+from digest.rank import rank
+from digest.render import Post, render_post
+
+__all__ = [
+    "BuildReport",
+    "Config",
+    "DigestError",
+    "Paper",
+    "Post",
+    "__version__",
+    "build_day",
+    "build_period",
+    "load_config",
+    "papers_from_items",
+    "rank",
+    "render_post",
+]
