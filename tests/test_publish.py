@@ -197,6 +197,33 @@ def test_the_date_input_is_data_not_shell_code(blog):
     assert not list(blog.root.rglob("injected"))
 
 
+def test_a_range_is_backfilled_and_committed_at_once(blog):
+    run = blog.workflow({"from": "2026-02-19", "to": EMPTY_DAY})
+    assert run.ok and run.ran() == ["build", "publish"], run.steps
+    assert blog.remote.log() == [f"Daily papers digest for 2026-02-19 to {EMPTY_DAY}", *START]
+    assert _posts(blog.remote) == POSTS
+    assert run.step("build").outputs == {"day": f"2026-02-19 to {EMPTY_DAY}"}
+    assert f"### Backfill 2026-02-19 to {EMPTY_DAY}: 3 days" in run.summary
+    assert "`digest backfill`: backfill 2026-02-19 to 2026-02-21: 3 days; fetched 3" in run.summary
+
+
+def test_a_range_with_a_failed_day_commits_the_rest_then_fails(blog):
+    blog.server.knobs.fail_dates = {"2026-02-19": 503}
+    run = blog.workflow({"from": "2026-02-19", "to": EMPTY_DAY})
+    assert run.ran() == ["build", "publish"]
+    assert run.step("build").code == 0 and run.step("build").outputs["incomplete"] == "true"
+    assert run.step("publish").code == 6 and not run.ok  # a red job …
+    assert _posts(blog.remote) == POSTS  # … that still published the days that worked
+    assert "### Some days failed (exit 6)" in run.summary and "failed 2026-02-19" in run.summary
+
+
+def test_a_date_and_a_range_together_are_refused(blog):
+    run = blog.workflow({"date": DAY, "from": "2026-02-19"})
+    assert run.ran() == ["build"] and run.step("build").code == 2
+    assert "give the date input, or from (and to) for a range, not both" in run.summary
+    assert blog.remote.log() == START
+
+
 def test_a_push_race_is_rebased_and_retried(blog):
     def someone_pushes(checkout: Path) -> None:
         blog.remote.push_commit(blog.root / "someone", "about.md", "# About\n")
