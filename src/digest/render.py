@@ -331,6 +331,18 @@ def template_environment(user_dir: Path | None) -> jinja2.Environment:
     return env
 
 
+def _render_body(template: jinja2.Template, context: dict[str, Any]) -> str:
+    try:
+        return template.render(context)
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template '{template.name}': {exc}") from None
+
+
+def _snapshot_text(config: Config, snapshot: datetime) -> str:
+    """When the upvotes were counted, as a reader of the blog's time zone reads it."""
+    return snapshot.astimezone(config.tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
 def check_templates(config: Config, names: Sequence[str]) -> None:
     """Load and compile templates now, so a syntax error stops a run before it writes."""
     for name in names:
@@ -360,13 +372,10 @@ def render_post(
         "title": title,
         "count": len(papers),
         "entries": _entries(papers, config.max_authors),
-        "snapshot": snapshot.astimezone(config.tz).strftime("%Y-%m-%d %H:%M %Z"),
+        "snapshot": _snapshot_text(config, snapshot),
         "translations": _translations(config, lang, lambda other: slug_for(day, other)),
     }
-    try:
-        body = template.render(context)
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"template '{template.name}': {exc}") from None
+    body = _render_body(template, context)
     # kramdown reads every `$$…$$` as math; API text never has one (see escape_markdown).
     has_math = "$$" in body
     matter = front_matter(
@@ -455,13 +464,10 @@ def render_period_post(
         "total": total,
         "from_days": from_days,
         "entries": _entries(papers, config.max_authors),
-        "snapshot": snapshot.astimezone(config.tz).strftime("%Y-%m-%d %H:%M %Z"),
+        "snapshot": _snapshot_text(config, snapshot),
         "translations": _translations(config, lang, lambda other: period_slug_for(period, other)),
     }
-    try:
-        body = template.render(context)
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"template '{template.name}': {exc}") from None
+    body = _render_body(template, context)
     matter = period_front_matter(
         config, period, lang, len(papers), snapshot, papers=papers, has_math="$$" in body
     )
