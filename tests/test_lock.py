@@ -113,3 +113,15 @@ def test_lock_file_is_not_a_post(tmp_path):
         pass
     assert [p.name for p in (tmp_path / "out").iterdir()] == [".digest.lock"]
     assert Path(tmp_path / "out" / ".digest.lock").name.startswith(".")  # Jekyll skips it
+
+
+def test_backfill_and_rebuild_take_the_same_lock(hf_server, run, write_config, tmp_path):
+    write_config("lock:\n  when_busy: skip\n")
+    assert run("build", "--date", DAY).code == 0  # something archived, for rebuild
+    with output_lock(tmp_path / "_posts", wait=False, timeout=0):
+        backfill = run("backfill", "--from", "2026-02-19", "--to", DAY)
+        rebuild = run("rebuild")
+    for result in (backfill, rebuild):
+        assert result.code == 5, result.err
+        assert "another digest run is writing to" in result.error_lines[0]
+    assert run("rebuild").code == 0  # and once the other run is gone, they proceed

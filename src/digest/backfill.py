@@ -168,37 +168,21 @@ def backfill(
             return _Outcome(day, fatal=exc)
         return _Outcome(day, DayResult(day, built, from_archive=offline))
 
-    with output_lock(config):  # once for the run: the workers' days never wait on each other
-        return _run(
-            report, todo, stop, gate, one_day, concurrency, len(days), on_result, on_stopping
-        )
-
-
-def _run(
-    report: BackfillReport,
-    todo: queue.SimpleQueue[date],
-    stop: threading.Event,
-    gate: Gate,
-    one_day: Callable[[date, requests.Session], _Outcome],
-    concurrency: int,
-    days: int,
-    on_result: Callable[[DayResult], None],
-    on_stopping: Callable[[int], None],
-) -> BackfillReport:
     # Twice as many threads as requests in flight: rendering never leaves a request slot idle.
-    workers = min(2 * concurrency, days)
+    workers = min(2 * concurrency, len(days))
     collector = _Collector(report, on_result, stop, running=workers)
-    for n in range(workers):
-        args = (todo, collector.outcomes, stop, gate, one_day)
-        threading.Thread(target=_work, args=args, name=f"backfill-{n + 1}", daemon=True).start()
-    try:
-        collector.until_done()
-    except (KeyboardInterrupt, SystemExit) as exc:
-        stop.set()
-        report.interrupted = exc
-        on_stopping(collector.running)
-        # The days in flight finish (a second Ctrl-C leaves at once); no new one starts.
-        collector.until_done()
+    with output_lock(config):  # once for the run: the workers' days never wait on each other
+        for n in range(workers):
+            args = (todo, collector.outcomes, stop, gate, one_day)
+            threading.Thread(target=_work, args=args, name=f"backfill-{n + 1}", daemon=True).start()
+        try:
+            collector.until_done()
+        except (KeyboardInterrupt, SystemExit) as exc:
+            stop.set()
+            report.interrupted = exc
+            on_stopping(collector.running)
+            # The days in flight finish (a second Ctrl-C leaves at once); no new one starts.
+            collector.until_done()
     if collector.fatal:
         raise collector.fatal
     return report

@@ -150,30 +150,18 @@ def rebuild(
                 manifest[result.key] = result.entry
             on_result(result)
 
-    lock = nullcontext() if dry_run else output_lock(config)
-    with lock:  # once for the run: the workers hold it through this process
-        _run(tasks, jobs, len(keys), take, config, manifest, dry_run)
+    # Once for the run: the worker processes write under this process's lock.
+    with nullcontext() if dry_run else output_lock(config):
+        try:
+            if min(jobs, len(tasks)) <= 1 or len(keys) < _MIN_KEYS_FOR_WORKERS:
+                for task in tasks:
+                    take(_run_chunk(*task))
+            else:
+                _in_processes(tasks, min(jobs, len(tasks)), take)
+        finally:
+            if not dry_run:
+                _write_manifest(config.output_dir, manifest)
     return report
-
-
-def _run(
-    tasks: list[tuple[Any, ...]],
-    jobs: int,
-    keys: int,
-    take: Callable[[list[JobResult]], None],
-    config: Config,
-    manifest: dict[str, Any],
-    dry_run: bool,
-) -> None:
-    try:
-        if min(jobs, len(tasks)) <= 1 or keys < _MIN_KEYS_FOR_WORKERS:
-            for task in tasks:
-                take(_run_chunk(*task))
-        else:
-            _in_processes(tasks, min(jobs, len(tasks)), take)
-    finally:
-        if not dry_run:
-            _write_manifest(config.output_dir, manifest)
 
 
 def inputs_fingerprint(config: Config) -> str:
