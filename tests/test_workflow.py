@@ -3,6 +3,7 @@ off-the-hour schedule, least permissions, no cancelled builds, timeouts, a pinne
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -119,7 +120,17 @@ def test_installs_this_release_from_pypi_with_a_pip_cache(workflow, job):
     name = re.search(r'^name = "(.+)"$', (REPO / "pyproject.toml").read_text(), re.M).group(1)
     assert workflow["env"]["DIGEST_VERSION"] == __version__
     install = _steps_by_id(job)["install"]["run"]
-    assert f'"{name}==${{DIGEST_VERSION}}"' in install
+    assert f"{name}==${{DIGEST_VERSION}}" in install
+    # What the step asks pip for: the pinned release, unless DIGEST_PACKAGE names another source.
+    echo = install.replace("python -m pip install --disable-pip-version-check", "echo")
+    for package, wanted in (
+        ("", f"{name}=={__version__}"),
+        ("git+https://x/d@v1", "git+https://x/d@v1"),
+    ):
+        env = {"PATH": os.environ["PATH"], "DIGEST_VERSION": __version__, "DIGEST_PACKAGE": package}
+        said = subprocess.run(["bash", "-c", echo], env=env, capture_output=True, text=True)
+        assert said.stdout.strip() == wanted
+    assert workflow["env"]["DIGEST_PACKAGE"] == ""
     (python,) = [s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python@")]
     assert python["with"]["cache"] == "pip"
     # The cache key follows the file holding the pin: this one.
