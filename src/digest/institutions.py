@@ -43,7 +43,7 @@ _NOT_INSTITUTION = re.compile(
 _OUTSIDE = re.compile(r"@|://|www\.|\d")  # emails, links, street numbers, postal codes
 _PREFIX = re.compile(r"^(?:also (?:at|with)|and|at|now at)\s+", re.IGNORECASE)
 # Markers LaTeX authors type by hand around a name ("*", "†", "1", "♠").
-_MARKS = " \t*†‡§¶#♠♡♣♢♥♦⋆∗,.;:()[]{}"
+_MARKS = " \t*†‡§¶#♠♡♣♢♥♦⋆\u2217,.;:()[]{}"
 # "University of California, Berkeley": a system whose campus follows a comma.
 _SYSTEMS = re.compile(
     r"^University of (California|Texas|Wisconsin|Illinois|Massachusetts|Maryland|Michigan"
@@ -77,7 +77,8 @@ def from_segments(segments: Iterable[Segment]) -> list[str]:
 
 
 def _names_in(segment: str) -> list[str]:
-    pieces = [_clean(piece) for piece in _SPLIT.split(" ".join(segment.split()))]
+    # Split before collapsing whitespace: a \\quad (an em space) separates two names.
+    pieces = [_clean(" ".join(piece.split())) for piece in _SPLIT.split(segment)]
     pieces = [piece for piece in pieces if piece]
     names = []
     for index, piece in enumerate(pieces):
