@@ -154,8 +154,9 @@ def test_requests_are_spaced_by_the_rate_limit_across_threads(server):
     papers = [P(f"2602.0010{n}") for n in range(6)]
     report = find_affiliations(papers, settings(server.url, requests_per_second=10), None)
     assert len(report.found) == 6
-    gaps = [b - a for a, b in zip(server.times, server.times[1:], strict=False)]
-    assert min(gaps) >= 0.09
+    # Six starts at 10 a second span half a second, however the four threads interleave
+    # (the span, not each gap: the server's clock adds scheduling jitter to each arrival).
+    assert server.times[-1] - server.times[0] >= 0.45
 
 
 # The OpenAlex client
@@ -247,6 +248,20 @@ def test_a_404_is_asked_again_after_some_days(server, tmp_path):
     later = find_affiliations(papers, settings(server.url), tmp_path, now=NOW + RETRY_AFTER)
     assert len(server.requests) == 2
     assert later.found["2602.00030"].names == ("Stanford University", "The University of Tokyo")
+
+
+def test_openalex_with_no_institution_yet_is_asked_again_later(server, tmp_path):
+    server.knobs.works["2602.20001"] = openalex_work("no_institutions")
+    config = settings(server.url, sources=("openalex",))
+    assert find_affiliations([P("2602.20001")], config, tmp_path, now=NOW).found == {}
+    server.knobs.works["2602.20001"] = openalex_work("with_institutions").replace(
+        b"2602.13515", b"2602.20001"
+    )
+    find_affiliations([P("2602.20001")], config, tmp_path, now=NOW + timedelta(days=1))
+    assert len(server.requests) == 1
+    later = find_affiliations([P("2602.20001")], config, tmp_path, now=NOW + RETRY_AFTER)
+    assert later.found["2602.20001"].names[0] == "Tsinghua University"
+    assert later.found["2602.20001"].as_record()["source"] == "openalex"
 
 
 def test_failures_are_counted_not_cached_and_never_raise(server, tmp_path, quick):

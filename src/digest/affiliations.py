@@ -22,6 +22,9 @@ from digest.openalex import OpenAlexClient
 
 log = logging.getLogger(__name__)
 
+# How a post names each source after the names ("Tsinghua University, KAIST (arXiv)").
+SOURCE_NAMES = {"hf": "Hugging Face", "arxiv": "arXiv", "openalex": "OpenAlex"}
+
 CACHE_FOLDER = "affiliations"  # inside the archive folder: <source>/<arXiv id>.json
 FORMAT = 1
 # Bump when the extraction rules change: arXiv answers cached by older rules are asked again.
@@ -29,6 +32,8 @@ EXTRACTOR = 1
 # A 404 (no HTML yet, not in OpenAlex yet) or an unreadable page is asked again after this.
 RETRY_AFTER = timedelta(days=3)
 KEPT = frozenset({FOUND, NONE, UNREADABLE, MISSING})  # FAILED is never cached
+# Asked again after RETRY_AFTER; so is OpenAlex's NONE, as it fills institutions in late.
+RETRIED = frozenset({MISSING, UNREADABLE})
 WORKERS = 4  # threads share one rate limit per host: they overlap latency, not requests
 
 
@@ -53,6 +58,10 @@ class Affiliation:
     def shown(self, max_shown: int) -> tuple[tuple[str, ...], int]:
         """The names a post shows and how many more there are (the "+N")."""
         return self.names[:max_shown], max(0, len(self.names) - max_shown)
+
+    def as_record(self) -> dict[str, object]:
+        """For front matter or the archive: every name, and the source that gave them."""
+        return {"names": list(self.names), "source": self.source}
 
 
 @dataclass
@@ -92,6 +101,11 @@ class Clients:
     def requests(self) -> int:
         return sum(client.requests for client in (self.arxiv, self.openalex) if client)
 
+    def close(self) -> None:
+        for client in (self.arxiv, self.openalex):
+            if client:
+                client.session.close()
+
 
 def find_affiliations(
     papers: Sequence[PaperLike],
@@ -115,9 +129,27 @@ def find_affiliations(
             pending.append(paper)
     if not pending:
         return report
-    if clients is None and not offline:
+    own = clients is None and not offline
+    if own:
         clients = Clients.for_settings(settings)
-    cache = Cache(archive_dir, now, offline)
+    try:
+        _find(pending, settings, Cache(archive_dir, now, offline), clients, report, offline)
+    finally:
+        if own and clients:
+            clients.close()
+    report.requests = clients.requests if clients else 0
+    return report
+
+
+def _find(
+    pending: list[PaperLike],
+    settings: AffiliationSettings,
+    cache: Cache,
+    clients: Clients | None,
+    report: AffiliationReport,
+    offline: bool,
+) -> None:
+    """Look the papers up in threads: they overlap latency, the rate limit spaces requests."""
 
     def one(paper: PaperLike) -> tuple[str, Affiliation | None, list[str]]:
         found, warnings = _first_source(paper, settings, cache, None if offline else clients)
@@ -128,8 +160,6 @@ def find_affiliations(
             if found:
                 report.found[paper_id] = found
             report.warnings.update(warnings)
-    report.requests = clients.requests if clients else 0
-    return report
 
 
 def _first_source(
@@ -185,11 +215,12 @@ class Cache:
             stale_rules = source == "arxiv" and record.get("extractor") != EXTRACTOR
         except (OutputError, ValueError, KeyError, TypeError):
             return None  # unreadable or from another version: ask again
-        if lookup.status not in KEPT or self.offline:
-            return lookup if lookup.status in KEPT else None
-        if stale_rules:
+        if lookup.status not in KEPT:
             return None
-        if lookup.status in (MISSING, UNREADABLE) and self.now - checked >= RETRY_AFTER:
+        if self.offline:
+            return lookup  # whatever its age: an offline build asks nobody
+        retried = RETRIED | ({NONE} if source == "openalex" else set())
+        if stale_rules or (lookup.status in retried and self.now - checked >= RETRY_AFTER):
             return None
         return lookup
 

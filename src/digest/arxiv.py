@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import threading
 import time
 
 import requests
@@ -36,6 +37,7 @@ class ArxivClient:
         self.limiter = httpget.RateLimiter(requests_per_second)
         self.session = session or httpget.new_session("text/html")
         self.requests = 0
+        self._count = threading.Lock()  # the client is shared between threads
         self.bytes_read = 0
 
     def institutions(self, arxiv_id: str, title: str | None = None) -> Lookup:
@@ -49,7 +51,8 @@ class ArxivClient:
             parser.feed(decoder.decode(chunk))
             return parser.done
 
-        self.requests += 1
+        with self._count:
+            self.requests += 1
         try:
             answer = httpget.get(
                 self.session,
@@ -62,7 +65,8 @@ class ArxivClient:
             )
         except httpget.Failed as exc:
             return Lookup(FAILED, reason=str(exc))
-        self.bytes_read += len(answer.body)
+        with self._count:
+            self.bytes_read += len(answer.body)
         if answer.status == 404:
             return Lookup(MISSING, reason="no HTML (404)")
         if answer.status != 200:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
 
@@ -32,13 +33,15 @@ class OpenAlexClient:
         self.limiter = httpget.RateLimiter(requests_per_second)
         self.session = session or httpget.new_session("application/json")
         self.requests = 0
+        self._count = threading.Lock()  # the client is shared between threads
 
     def institutions(self, arxiv_id: str) -> Lookup:
         """The ROR-matched institutions OpenAlex lists for `arxiv_id`; never raises."""
         if not ARXIV_ID.fullmatch(arxiv_id):
             return Lookup(FAILED, reason="not a new-style arXiv id")
         url = f"{self.base_url}/works/doi:{doi(arxiv_id)}?select={SELECT}"
-        self.requests += 1
+        with self._count:
+            self.requests += 1
         try:
             answer = httpget.get(
                 self.session,
