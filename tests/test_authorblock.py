@@ -74,6 +74,15 @@ def test_the_page_must_be_the_paper_asked_for():
     assert not same_paper(bare, "2602.11111", None)
 
 
+def test_arxiv_s_watermark_names_the_paper():
+    html = page("cvpr").replace(
+        '<div class="ltx_page_main">',
+        '<div id="watermark-tr">arXiv:2602.13515v2 [cs.CV] 20 Feb 2026</div>'
+        '<div class="ltx_page_main">',
+    )
+    assert authorblock.parse(html).arxiv_ids == {"2602.13515"}
+
+
 @pytest.mark.parametrize(
     ("text", "names"),
     [

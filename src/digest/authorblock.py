@@ -40,7 +40,8 @@ class AuthorBlock:
     found: bool  # the page has a LaTeXML author block
     complete: bool  # and it was read to its end (not cut by a byte limit)
     title: str
-    arxiv_ids: frozenset[str]  # ids the page names in its head (base, canonical, og:url, title)
+    # ids the page names about itself: <base>, canonical link, og:url, <title>, arXiv's watermark
+    arxiv_ids: frozenset[str]
 
 
 class AuthorBlockParser(HTMLParser):
@@ -89,7 +90,7 @@ class AuthorBlockParser(HTMLParser):
                 self._first_line = False
         if tag in _VOID:
             return
-        mode = self._mode_for(tag, classes)
+        mode = self._mode_for(tag, classes, values.get("id", ""))
         self._stack.append((tag, mode))
         if tag == "div" and "ltx_authors" in classes and self._authors_depth is None:
             self._authors_depth = len(self._stack)
@@ -139,10 +140,10 @@ class AuthorBlockParser(HTMLParser):
     def _mode(self) -> str:
         return self._stack[-1][1] if self._stack else _KEEP
 
-    def _mode_for(self, tag: str, classes: frozenset[str]) -> str:
+    def _mode_for(self, tag: str, classes: frozenset[str], values_id: str) -> str:
         parent = self._mode()
-        if tag == "title":
-            return "head"
+        if tag == "title" or values_id == "watermark-tr":
+            return "head"  # arXiv's page names its paper: "arXiv:1706.03762v7 [cs.CL] …"
         if tag == "h1" and "ltx_title_document" in classes:
             return _TITLE
         if parent == _TITLE:
