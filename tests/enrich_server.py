@@ -34,8 +34,7 @@ def arxiv_page(fixture: str, arxiv_id: str, body_bytes: int = 200_000) -> bytes:
     ).encode()
     html = html.replace(b"<head>", b"<head>" + head, 1)
     padding = BODY_PARAGRAPH * (body_bytes // len(BODY_PARAGRAPH) + 1)
-    marker = b'<div class="ltx_abstract">'
-    at = html.find(marker)
+    at = html.find(b"</article>")  # after the abstract and the first section, as on arXiv
     at = at if at >= 0 else html.find(b"</body>")
     return html[:at] + padding[:body_bytes] + html[at:]
 

@@ -112,6 +112,16 @@ def test_a_failed_conversion_is_unreadable(server):
     assert (lookup.status, lookup.reason) == (UNREADABLE, "no author block")
 
 
+def test_a_page_without_an_author_block_is_read_only_to_its_abstract(server):
+    html = arxiv_page("cvpr", "2602.00012", body_bytes=3_000_000).decode()
+    start, end = html.find('<div class="ltx_authors">'), html.find("</div>", html.find("NVIDIA"))
+    server.knobs.pages["2602.00012"] = (html[:start] + html[end + 6 :]).encode()
+    client = ArxivClient(server.url, 50)
+    lookup = client.institutions("2602.00012")
+    assert (lookup.status, lookup.reason) == (UNREADABLE, "no author block")
+    assert client.bytes_read < 64 * 1024
+
+
 def test_one_429_is_waited_out(server):
     server.knobs.pages["2602.00008"] = arxiv_page("cvpr", "2602.00008")
     server.knobs.fail_with = [429]

@@ -88,6 +88,9 @@ class AuthorBlockParser(HTMLParser):
             self._flush()
             if tag == "br" and self._mode() == _KEEP:
                 self._first_line = False
+        if self._authors_depth is None and (tag == "section" or "ltx_abstract" in classes):
+            self.done = True  # LaTeXML puts the authors before these: there is no block
+            return
         if tag in _VOID:
             return
         mode = self._mode_for(tag, classes, values.get("id", ""))
