@@ -107,6 +107,10 @@ def test_arxiv_s_watermark_names_the_paper():
         ),  # deduped
         ("Independent Researcher", []),
         ("KAIST", ["KAIST"]),
+        ("清华大学\uff0c北京", ["清华大学"]),
+        ("서울대학교 · 서울", ["서울대학교"]),
+        ("Univ. of Tokyo", ["Univ. of Tokyo"]),
+        ("Qingyao Ai", []),
     ],
 )
 def test_pieces_of_text(text, names):

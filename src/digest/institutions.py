@@ -13,7 +13,9 @@ _KEYWORDS = re.compile(
     r"\b(Universit(?:y|ies|ät|at|é|e|à|a|eit|ade|ario)|Universidad|Institut(?:e|o)?|Istituto"
     r"|Laborator(?:y|ies)|Labs?|College|Academy|Acad[ée]mie|Research|Inc|Corp|Corporation|Ltd"
     r"|LLC|GmbH|Group|Company|Technologies|Foundation|Hospital|Polytechnic|Politecnico"
-    r"|Polytechnique|Cent(?:er|re)|AI)\b\.?",
+    r"|Polytechnique|Cent(?:er|re)|AI|Univ)\b\.?"
+    # Chinese, Japanese and Korean names carry their word inside, with no word boundary.
+    r"|大学|大學|研究院|研究所|实验室|實驗室|대학교|대학|연구소|연구원",
 )
 _KNOWN = frozenset(
     name.casefold()
@@ -49,7 +51,7 @@ _SYSTEMS = re.compile(
     r"^University of (California|Texas|Wisconsin|Illinois|Massachusetts|Maryland|Michigan"
     r"|Colorado|North Carolina|Hawaii|Missouri|Nebraska|Tennessee)$"
 )
-_SPLIT = re.compile(r"\s*(?:[,;]|\s/\s|[\u2002-\u200a\u3000\u00a0]+)\s*")
+_SPLIT = re.compile(r"\s*(?:[,;\uff0c\u3001\uff1b·•|]|\s/\s|[\u2002-\u200a\u3000\u00a0]+)\s*")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 MAX_WORDS = 12
 
