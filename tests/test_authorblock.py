@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 
 import pytest
 
@@ -10,6 +12,7 @@ from digest import authorblock, institutions
 from digest.authorblock import AuthorBlockParser, same_paper
 from digest.institutions import Segment
 from enrich_server import ARXIV_FIXTURES, arxiv_page
+from system_tools import program
 
 EXPECTED = json.loads((ARXIV_FIXTURES / "expected.json").read_text(encoding="utf-8"))
 
@@ -123,3 +126,18 @@ def test_a_footnote_counts_only_as_a_whole_sentence():
         Segment("Work done during an internship at Microsoft Research.", note=True),
     ]
     assert institutions.from_segments(notes) == ["Google DeepMind"]
+
+
+@pytest.mark.slow
+def test_the_fixtures_are_what_latexml_makes_of_their_tex(tmp_path):
+    program("latexml", "apt-get install --no-install-recommends latexml")
+    env = {**os.environ, "FIXTURES_OUT": str(tmp_path)}
+    subprocess.run(
+        ["sh", str(ARXIV_FIXTURES / "make.sh")],
+        env=env,
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    for committed in sorted((ARXIV_FIXTURES / "html").glob("*.html")):
+        assert (tmp_path / committed.name).read_bytes() == committed.read_bytes(), committed.name
