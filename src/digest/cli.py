@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import re
 import signal
 import sys
 import threading
@@ -15,7 +14,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
 
-from digest import __version__
+from digest._version import __version__
 from digest.errors import (
     ArchiveError,
     ConfigError,
@@ -326,15 +325,9 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
 
 def parse_day(text: str, today: date, option: str = "--date") -> date:
     """A real calendar day in YYYY-MM-DD form, not after today (UTC)."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise UsageError(f"{option}: expected YYYY-MM-DD, got {text!r}")
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option}: {text} is not a real day") from None
-    if day > today:
-        raise UsageError(f"{option}: {text} is in the future (today is {today} UTC)")
-    return day
+    from digest.editions import DAY, parse
+
+    return parse(DAY, text, today, option).start
 
 
 def _languages(choice: str, configured: Sequence[str]) -> list[str]:
@@ -348,23 +341,21 @@ def _languages(choice: str, configured: Sequence[str]) -> list[str]:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from digest.build import build_day
-    from digest.config import load_config
+    from digest import editions
+    from digest.build import build
 
     today = datetime.now(timezone.utc).date()
-    if args.week or args.month:
-        return _run_build_period(args, today)
-    day = parse_day(args.date, today) if args.date is not None else today - timedelta(days=1)
-    config = load_config(args.config)
-    if args.output:
-        config = replace(config, output_dir=args.output)
+    options = {editions.DAY: args.date, editions.WEEK: args.week, editions.MONTH: args.month}
+    chosen = [(kind, text) for kind, text in options.items() if text is not None]
+    # Yesterday by default: today's list still grows.
+    edition = editions.parse(*chosen[0], today) if chosen else editions.day(today - timedelta(1))
+    config = _load(args)
     languages = _languages(args.lang, config.languages)
-    if day == today and not args.offline:
-        log.warning("%s is today (UTC): its list keeps growing until the day ends", day)
-    report = build_day(
-        day, config, languages, dry_run=args.dry_run, force=args.force, offline=args.offline
+    if edition.end == today and not args.offline:
+        ends = "is" if edition.is_day else "ends"
+        log.warning("%s %s today (UTC): its list keeps growing until the day ends", edition, ends)
+    report = build(
+        edition, config, languages, dry_run=args.dry_run, force=args.force, offline=args.offline
     )
     if not args.quiet:
         print(report.summary() + (" (dry run)" if args.dry_run else ""))
@@ -385,9 +376,8 @@ def _run_init(args: argparse.Namespace) -> int:
 def _run_site(args: argparse.Namespace) -> int:
     import threading
 
-    from digest import serve
     from digest.config import load_config
-    from digest.site import build_site
+    from digest.site import build_site, serve
 
     config = load_config(args.config)
     posts = args.posts or config.output_dir
@@ -418,27 +408,9 @@ def _run_site(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_build_period(args: argparse.Namespace, today: date) -> int:
-    from digest.build import build_period
-    from digest.periods import MONTH, WEEK, parse_period
-
-    kind, text = (WEEK, args.week) if args.week else (MONTH, args.month)
-    period = parse_period(kind, text, today)
-    config = _load(args)
-    languages = _languages(args.lang, config.languages)
-    if period.end == today and not args.offline:
-        log.warning("%s ends today (UTC): its list keeps growing until the day ends", period)
-    report = build_period(
-        period, config, languages, dry_run=args.dry_run, force=args.force, offline=args.offline
-    )
-    if not args.quiet:
-        print(report.summary() + (" (dry run)" if args.dry_run else ""))
-    return EXIT_OK
-
-
 def _run_backfill(args: argparse.Namespace) -> int:
     from digest.backfill import backfill
-    from digest.periods import day_range
+    from digest.editions import day_range
     from digest.progress import Progress
 
     today = datetime.now(timezone.utc).date()

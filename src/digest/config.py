@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,19 +18,13 @@ import yaml
 
 from digest.errors import ConfigError
 
+log = logging.getLogger(__name__)
+
 DEFAULT_CONFIG_NAME = "config.yaml"
 ENV_BASE_URL = "DIGEST_API_BASE_URL"
 # huggingface_hub's own variable for mirrors; honoured after ours.
 ENV_HF_ENDPOINT = "HF_ENDPOINT"
 TITLE_FIELDS = frozenset({"date", "count"})
-DEFAULT_TITLES = {
-    "ko": "Hugging Face 일간 논문 - {date}",
-    "en": "Hugging Face Daily Papers - {date}",
-}
-DEFAULT_DESCRIPTIONS = {
-    "ko": "{date} Hugging Face Daily Papers에 올라온 논문 {count}편, 좋아요 순.",
-    "en": "The {count} papers posted to Hugging Face Daily Papers on {date}, ranked by upvotes.",
-}
 # Front matter conventions of a Jekyll theme (see render.front_matter). minima, Jekyll's default
 # theme, is the default: its posts also build on Chirpy, whereas Chirpy's (no `layout`) render
 # as bare HTML on minima.
@@ -39,14 +34,6 @@ FLAVOURS = ("minima", "chirpy")
 CHIRPY_MAX_CATEGORIES = 2
 _CHIRPY_AUTHOR_ID = re.compile(r"[A-Za-z0-9_-]+")
 PERIOD_TITLE_FIELDS = frozenset({"period", "start", "end", "count"})
-DEFAULT_WEEKLY_TITLES = {
-    "ko": "Hugging Face 주간 논문 - {period}",
-    "en": "Hugging Face Weekly Papers - {period}",
-}
-DEFAULT_MONTHLY_TITLES = {
-    "ko": "Hugging Face 월간 논문 - {period}",
-    "en": "Hugging Face Monthly Papers - {period}",
-}
 
 
 @dataclass(frozen=True)
@@ -62,7 +49,6 @@ class ApiSettings:
     page_size: int = 100
 
 
-DEFAULT_SITE_TITLES = {"ko": "Hugging Face 일간 논문", "en": "Hugging Face Daily Papers"}
 DEFAULT_MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"
 
 
@@ -71,15 +57,13 @@ class SiteSettings:
     """How `digest site` builds the static site."""
 
     output_dir: Path = Path("_site")
-    title: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_SITE_TITLES))
+    # Per language; a language not named here takes its language file's `site_title`.
+    title: Mapping[str, str] = field(default_factory=dict)
     base_url: str | None = None
     mathjax_url: str | None = DEFAULT_MATHJAX_URL
     feed_entries: int = 20
     recent: int = 10
     cache_dir: Path | None = Path(".digest-cache")
-
-    def title_for(self, lang: str) -> str:
-        return self.title.get(lang) or next(iter(self.title.values()), "Daily Papers")
 
 
 @dataclass(frozen=True)
@@ -99,21 +83,22 @@ class BackfillSettings:
 
 
 @dataclass(frozen=True)
-class PeriodSettings:
-    """The posts of one kind of roll-up (weekly or monthly)."""
+class EditionSettings:
+    """The posts of one kind of edition (`daily`, `weekly`, `monthly`). Titles and
+    descriptions are per language; a language not named takes its language file's."""
 
-    titles: Mapping[str, str]
     categories: tuple[str, ...]
     tags: tuple[str, ...]
     max_papers: int | None
+    titles: Mapping[str, str] = field(default_factory=dict)
+    descriptions: Mapping[str, str] = field(default_factory=dict)
 
 
-WEEKLY = PeriodSettings(
-    DEFAULT_WEEKLY_TITLES, ("Weekly Papers",), ("huggingface", "papers", "weekly", "ai"), 30
-)
-MONTHLY = PeriodSettings(
-    DEFAULT_MONTHLY_TITLES, ("Monthly Papers",), ("huggingface", "papers", "monthly", "ai"), 50
-)
+DAILY = EditionSettings(("Daily Papers",), ("huggingface", "papers", "daily", "ai"), None)
+WEEKLY = EditionSettings(("Weekly Papers",), ("huggingface", "papers", "weekly", "ai"), 30)
+MONTHLY = EditionSettings(("Monthly Papers",), ("huggingface", "papers", "monthly", "ai"), 50)
+# Top-level keys of old that now live in the `daily` section (still read, with a warning).
+OLD_DAILY_KEYS = ("title", "description", "categories", "tags", "max_papers")
 
 
 @dataclass(frozen=True)
@@ -125,14 +110,9 @@ class Config:
     timezone: str = "Asia/Seoul"
     post_time: str = "09:00:00"
     author: str | None = None
-    categories: tuple[str, ...] = ("Daily Papers",)
-    tags: tuple[str, ...] = ("huggingface", "papers", "daily", "ai")
-    titles: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TITLES))
-    descriptions: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_DESCRIPTIONS))
     flavour: str = "minima"
     image: bool = False
     pin: bool = False
-    max_papers: int | None = None
     min_upvotes: int = 0
     max_authors: int = 5
     permalink: str | None = "/posts/{slug}/"
@@ -143,19 +123,18 @@ class Config:
     # The raw archive; None turns it off (and with it --offline, rebuild and backfill).
     archive_dir: Path | None = Path("_archive/daily_papers")
     backfill: BackfillSettings = field(default_factory=BackfillSettings)
-    weekly: PeriodSettings = WEEKLY
-    monthly: PeriodSettings = MONTHLY
+    daily: EditionSettings = DAILY
+    weekly: EditionSettings = WEEKLY
+    monthly: EditionSettings = MONTHLY
     source: Path | None = None
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def title_for(self, lang: str) -> str:
-        return self.titles[lang]
-
-    def description_for(self, lang: str) -> str | None:
-        return self.descriptions.get(lang)
+    def edition(self, section: str) -> EditionSettings:
+        """The settings of `daily`, `weekly` or `monthly` posts (an edition's `section`)."""
+        return {"daily": self.daily, "weekly": self.weekly, "monthly": self.monthly}[section]
 
 
 # A checker turns a raw YAML value into the setting's value, or raises ValueError with the reason.
@@ -274,9 +253,6 @@ def _titles_with(placeholders: frozenset[str]) -> Checker:
     return check
 
 
-_titles = _titles_with(TITLE_FIELDS)
-
-
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {_type_name(value)} {value!r}")
@@ -289,7 +265,7 @@ def _flavour(value: Any) -> str:
     return str(value)
 
 
-def _flavour_problems(values: Mapping[str, Any]) -> list[str]:
+def _flavour_problems(values: Mapping[str, Any], sections: Mapping[str, Any]) -> list[str]:
     """Settings that break the chosen theme's rules (each already valid on its own)."""
     chirpy = values.get("flavour", Config.flavour) == "chirpy"
     problems = []
@@ -297,12 +273,13 @@ def _flavour_problems(values: Mapping[str, Any]) -> list[str]:
         problems.append("pin: only Chirpy pins posts; set flavour: chirpy or drop pin")
     if not chirpy:
         return problems
-    categories = values.get("categories", Config.categories)
-    if len(categories) > CHIRPY_MAX_CATEGORIES:
-        problems.append(
-            f"categories: Chirpy takes at most {CHIRPY_MAX_CATEGORIES} "
-            f"(a category and a sub-category), got {list(categories)}"
-        )
+    for section in ("daily", "weekly", "monthly"):
+        categories = sections[section].get("categories", ())
+        if len(categories) > CHIRPY_MAX_CATEGORIES:
+            problems.append(
+                f"{section}.categories: Chirpy takes at most {CHIRPY_MAX_CATEGORIES} "
+                f"(a category and a sub-category), got {list(categories)}"
+            )
     author = values.get("author")
     if author and not _CHIRPY_AUTHOR_ID.fullmatch(author):
         problems.append(
@@ -336,9 +313,9 @@ def _script_url(value: Any) -> str:
 
 
 def _site_titles(value: Any) -> dict[str, str]:
-    if not isinstance(value, dict) or not value:
+    if not isinstance(value, dict):
         raise ValueError(f"expected a mapping of language to title, got {_type_name(value)}")
-    return {**DEFAULT_SITE_TITLES, **{str(lang): _text(t) for lang, t in value.items()}}
+    return {str(lang): _text(t) for lang, t in value.items()}
 
 
 _SITE_FIELDS: dict[str, Checker] = {
@@ -371,18 +348,22 @@ _BACKFILL_FIELDS: dict[str, Checker] = {
     "requests_per_second": _optional(_number(0.01)),
 }
 
-_PERIOD_FIELDS: dict[str, Checker] = {
-    "title": _titles_with(PERIOD_TITLE_FIELDS),
-    "categories": _string_list,
-    "tags": _string_list,
-    "max_papers": _optional(_integer(1)),
-}
+
+def _edition_fields(placeholders: frozenset[str]) -> dict[str, Checker]:
+    return {
+        "title": _titles_with(placeholders),
+        "description": _titles_with(placeholders),
+        "categories": _string_list,
+        "tags": _string_list,
+        "max_papers": _optional(_integer(1)),
+    }
 
 
-def _period_settings(default: PeriodSettings) -> Callable[..., PeriodSettings]:
-    def build(**values: Any) -> PeriodSettings:
+def _edition_settings(default: EditionSettings) -> Callable[..., EditionSettings]:
+    def build(**values: Any) -> EditionSettings:
         titles = {**default.titles, **values.pop("title", {})}
-        return replace(default, titles=titles, **values)
+        descriptions = {**default.descriptions, **values.pop("description", {})}
+        return replace(default, titles=titles, descriptions=descriptions, **values)
 
     return build
 
@@ -393,8 +374,9 @@ _SECTIONS: dict[str, tuple[dict[str, Checker], Callable[..., Any]]] = {
     "lock": (_LOCK_FIELDS, LockSettings),
     "site": (_SITE_FIELDS, SiteSettings),
     "backfill": (_BACKFILL_FIELDS, BackfillSettings),
-    "weekly": (_PERIOD_FIELDS, _period_settings(WEEKLY)),
-    "monthly": (_PERIOD_FIELDS, _period_settings(MONTHLY)),
+    "daily": (_edition_fields(TITLE_FIELDS), _edition_settings(DAILY)),
+    "weekly": (_edition_fields(PERIOD_TITLE_FIELDS), _edition_settings(WEEKLY)),
+    "monthly": (_edition_fields(PERIOD_TITLE_FIELDS), _edition_settings(MONTHLY)),
 }
 
 _FIELDS: dict[str, Checker] = {
@@ -403,14 +385,9 @@ _FIELDS: dict[str, Checker] = {
     "timezone": _timezone,
     "post_time": _post_time,
     "author": _optional(_text),
-    "categories": _string_list,
-    "tags": _string_list,
-    "title": _titles,
-    "description": _titles,
     "flavour": _flavour,
     "image": _boolean,
     "pin": _boolean,
-    "max_papers": _optional(_integer(1)),
     "min_upvotes": _integer(0),
     "max_authors": _integer(1),
     "permalink": _optional(_permalink),
@@ -488,17 +465,13 @@ def parse_config(
     """Validate a raw settings mapping; raise ConfigError naming every bad key."""
     env = os.environ if env is None else env
     problems: list[str] = []
+    raw = _moved_daily_keys(raw, problems)
     values = _check_section(raw, _FIELDS, "", problems)
     sections = _check_sections(values, problems)
     override = _env_base_url(env, problems)
     if override:
         sections["api"]["base_url"] = override
-    titles = {**DEFAULT_TITLES, **values.pop("title", {})}
-    descriptions = {**DEFAULT_DESCRIPTIONS, **values.pop("description", {})}
-    for lang in values.get("languages", Config.languages):
-        if lang not in titles:
-            problems.append(f"title.{lang}: no title for language '{lang}'")
-    problems.extend(_flavour_problems(values))
+    problems.extend(_flavour_problems(values, sections))
     if problems:
         raise ConfigError(problems, str(source) if source else "config")
 
@@ -516,20 +489,28 @@ def parse_config(
     archive_dir = values.pop("archive_dir", Config.archive_dir)
     values["archive_dir"] = base / archive_dir if archive_dir is not None else None
     built = {name: build(**sections[name]) for name, (_, build) in _SECTIONS.items()}
-    return Config(**values, **built, titles=titles, descriptions=descriptions, source=source)
+    return Config(**values, **built, source=source)
 
 
-def check_period_titles(config: Config, kind: str, languages: Sequence[str]) -> None:
-    """Weekly and monthly titles are needed only once such a post is built: name any missing."""
-    section = f"{kind}ly"
-    titles = getattr(config, section).titles
-    missing = [
-        f"{section}.title.{lang}: no title for language '{lang}'"
-        for lang in languages
-        if lang not in titles
-    ]
-    if missing:
-        raise ConfigError(missing, str(config.source) if config.source else "config")
+def _moved_daily_keys(raw: Mapping[str, Any], problems: list[str]) -> Mapping[str, Any]:
+    """Old top-level daily keys (`title:`, `tags:` …) read as the `daily` section's, once warned."""
+    old = [key for key in OLD_DAILY_KEYS if key in raw]
+    if not old:
+        return raw
+    daily = raw.get("daily", {})
+    if not isinstance(daily, dict):
+        return raw  # reported as a bad section
+    both = [key for key in old if key in daily]
+    for key in both:
+        problems.append(f"{key}: set both at the top level and as daily.{key}; keep daily.{key}")
+    log.warning(
+        "config: %s at the top level: deprecated, move %s under `daily:` (read as before)",
+        ", ".join(old),
+        "it" if len(old) == 1 else "them",
+    )
+    moved = {key: value for key, value in raw.items() if key not in OLD_DAILY_KEYS}
+    moved["daily"] = {**{key: raw[key] for key in old}, **daily}
+    return moved
 
 
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:

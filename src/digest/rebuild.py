@@ -23,12 +23,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from digest import archive, write
-from digest.build import BuildReport, build_day, build_period, output_lock
-from digest.config import Config, check_period_titles
+from digest import archive, editions, write
+from digest.build import BuildReport, build, output_lock
+from digest.config import Config
+from digest.editions import Edition
 from digest.errors import ArchiveError, IncompleteRun
-from digest.periods import MONTH, WEEK, period_from_key
-from digest.render import default_templates_dir
+from digest.render import check_templates
+from digest.templating import default_templates_dir
 
 MANIFEST = ".digest-manifest.json"
 MANIFEST_FORMAT = 1
@@ -76,7 +77,7 @@ class RebuildReport:
         return sorted((r for r in self.results if r.error), key=lambda r: r.key)
 
     def summary(self) -> str:
-        days = sum(1 for r in self.results if len(r.key) == 10)
+        days = sum(1 for r in self.results if _edition(r.key).is_day)
         counts: dict[str, int] = {}
         for result in self.results:
             for file in result.report.files if result.report else ():
@@ -105,15 +106,15 @@ def plan(config: Config, start: date | None = None, end: date | None = None) -> 
     """What to rebuild: archived days in the range, then every week and month touching it that
     is archived or has a post in the output folder."""
     days = [d.isoformat() for d in archive.days(config.archive_dir, start, end)]
-    periods = [period_from_key(key) for key in archive.keys(config.archive_dir) if len(key) != 10]
+    found = [editions.from_key(key) for key in archive.keys(config.archive_dir)]
+    periods = [e for e in found if e and not e.is_day]
     posts = sorted(config.output_dir.iterdir()) if config.output_dir.is_dir() else []
     for match in filter(None, (_PERIOD_POST.fullmatch(path.name) for path in posts)):
-        period = period_from_key(match["key"].upper())
-        periods.append(period if period and period.kind == match["kind"] else None)
+        period = editions.from_key(match["key"].upper())
+        if period and period.kind == match["kind"]:
+            periods.append(period)
     touching = {
-        p
-        for p in periods
-        if p and (start is None or p.end >= start) and (end is None or p.start <= end)
+        p for p in periods if (start is None or p.end >= start) and (end is None or p.start <= end)
     }
     return days + [p.key for p in sorted(touching, key=lambda p: (p.start, p.kind))]
 
@@ -130,9 +131,10 @@ def rebuild(
     Ctrl-C stops after the work in hand; what finished is kept, and so is its manifest."""
     if config.archive_dir is None:
         raise ArchiveError("the archive is off (archive_dir: null in the config); set archive_dir")
-    for kind in (WEEK, MONTH):
-        if any(_is_kind(key, kind) for key in keys):
-            check_period_titles(config, kind, config.languages)
+    # One edition of each kind first: a missing title or template stops the run before it writes.
+    first = {_edition(key).kind: _edition(key) for key in reversed(keys)}
+    for edition in first.values():
+        check_templates(config, config.languages, edition)
     manifest = _read_manifest(config.output_dir)
     base = inputs_fingerprint(config)
     report = RebuildReport(jobs=len(keys), dry_run=dry_run)
@@ -171,7 +173,7 @@ def inputs_fingerprint(config: Config) -> str:
     folders = [package] + [d for d in (config.templates_dir, default_templates_dir()) if d]
     for folder in folders:
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".md", ".html", ".txt", ".j2"):
+            if path.is_file() and path.suffix in (".py", ".md", ".yaml", ".html", ".txt", ".j2"):
                 digest.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
     for library in ("jinja2", "markupsafe", "pyyaml"):
         digest.update(f"{library}={_version(library)}\0".encode())
@@ -220,29 +222,13 @@ def _run_chunk(
 def _run_one(
     key: str, config: Config, base: str, entry: dict[str, Any] | None, dry_run: bool
 ) -> JobResult:
-    period = period_from_key(key) if len(key) != 10 else None
+    edition = _edition(key)
     try:
-        if period:
-            inputs = archive.period_fingerprint(config.archive_dir, period)
-        else:
-            inputs = archive.fingerprint(config.archive_dir, key)
+        inputs = archive.fingerprint(config.archive_dir, edition)
         fingerprint = hashlib.sha256(f"{base}\0{inputs}".encode()).hexdigest()
         if entry and entry.get("input") == fingerprint and _posts_match(config, entry["posts"]):
             return JobResult(key, skipped=len(entry["posts"]), entry=entry)
-        languages = config.languages
-        if period:
-            built = build_period(
-                period, config, languages, dry_run=dry_run, offline=True, locked=True
-            )
-        else:
-            built = build_day(
-                date.fromisoformat(key),
-                config,
-                languages,
-                dry_run=dry_run,
-                offline=True,
-                locked=True,
-            )
+        built = build(edition, config, config.languages, dry_run=dry_run, offline=True, locked=True)
     except ArchiveError as exc:
         return JobResult(key, error=str(exc))
     posts = {f.filename: _sha256_of(config.output_dir / f.filename) for f in built.files}
@@ -269,9 +255,12 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _is_kind(key: str, kind: str) -> bool:
-    period = period_from_key(key) if len(key) != 10 else None
-    return bool(period and period.kind == kind)
+def _edition(key: str) -> Edition:
+    """The edition of a planned key (`plan` lists only real ones)."""
+    edition = editions.from_key(key)
+    if edition is None:
+        raise ArchiveError(f"{key}: not a day, a week or a month")
+    return edition
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:

@@ -13,11 +13,9 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
-import frontmatter
-import yaml
-
-from digest import incremental, markup
+from digest import matter
 from digest.errors import UsageError
+from digest.site import incremental, markup
 
 log = logging.getLogger(__name__)
 
@@ -27,17 +25,6 @@ _FILENAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
 # Characters XML 1.0 forbids (an Atom feed with one is not XML) and that no page needs.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
-
-
-class _FastYAML(frontmatter.YAMLHandler):
-    """python-frontmatter's YAML handler on libyaml's safe loader when present: 5x faster."""
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        kwargs.setdefault("Loader", getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        return super().load(fm, **kwargs)
-
-
-_HANDLER = _FastYAML()
 
 
 @dataclass(frozen=True)
@@ -153,19 +140,14 @@ def _translations(value: Any) -> dict[str, str]:
     return found
 
 
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
     """One post, or None (with a warning) when it has no date or cannot be read."""
     try:
-        post = frontmatter.loads(path.read_text(encoding="utf-8"), handler=_HANDLER)
+        meta, content = matter.split(path.read_text(encoding="utf-8"))
     except Exception as exc:  # bad YAML, bad UTF-8: skip the post, keep the site
         log.warning("skipped %s: %s", path.name, str(exc).splitlines()[0] if str(exc) else exc)
         return None
-    meta = post.metadata
-    body = clean(post.content)
+    body = clean(content)
     named = _FILENAME.fullmatch(path.stem)
     slug = re.sub(r"[^\w.-]+", "-", named.group("slug") if named else path.stem)
     when = parse_time(meta.get("date"), tz)
@@ -189,8 +171,8 @@ def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
         tags=_text_list(meta.get("tags")),
         categories=_text_list(meta.get("categories")),
         translations=_translations(meta.get("translations")),
-        papers=_count(meta.get("papers")),
-        updated=parse_time(meta.get("upvotes_as_of"), tz),
+        papers=matter.count_of(meta),
+        updated=parse_time(meta.get(matter.SNAPSHOT_KEY), tz),
         # Whether MathJax should load: `math: true`, or anything in the text it would typeset.
         math=meta.get("math") is True or markup.has_math(body),
     )

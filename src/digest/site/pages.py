@@ -1,50 +1,25 @@
-"""The static site: posts → pages, tag pages, archives and Atom feeds, written incrementally."""
+"""The site's pages: which pages there are, and what each page's template is given."""
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
-import yaml
 from markupsafe import Markup
 
-from digest import __version__, incremental, markup, write
+from digest import languages, templating
 from digest.config import Config
-from digest.errors import TemplateError
-from digest.incremental import Html
-from digest.posts import SitePost, page_url, read_post, read_posts
-from digest.render import LANGUAGE_NAMES, default_templates_dir
-from digest.urls import ID_NAMESPACE, file_for, rebase, relative, tag_slug
+from digest.site.incremental import Html
+from digest.site.posts import SitePost, page_url
+from digest.site.urls import ID_NAMESPACE, rebase, relative, tag_slug
 
-log = logging.getLogger(__name__)
-
-ASSETS = ("site.css", "mathjax-config.js", "favicon.svg")
-
-
-@dataclass
-class SiteReport:
-    """What one `digest site` run did."""
-
-    out: Path
-    posts: int = 0
-    languages: tuple[str, ...] = ()
-    written: list[str] = field(default_factory=list)
-    unchanged: int = 0
-
-    def summary(self) -> str:
-        files = len(self.written) + self.unchanged
-        langs = ", ".join(self.languages) or "none"
-        return (
-            f"site: {self.posts} posts ({langs}), {files} files; "
-            f"written {len(self.written)}, unchanged {self.unchanged} in {self.out}"
-        )
+if TYPE_CHECKING:
+    from digest.site.build import Bodies
 
 
 @dataclass(frozen=True)
@@ -55,48 +30,6 @@ class Page:
     context: dict[str, Any]
 
 
-@lru_cache(maxsize=8)
-def environment(user_dir: Path | None) -> jinja2.Environment:
-    """User templates first, file by file, the packaged ones after; HTML and XML escaped."""
-    searched = [str(d) for d in (user_dir, default_templates_dir()) if d is not None]
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(searched, encoding="utf-8"),
-        undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html", "xml"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals["searched_paths"] = searched
-    env.globals["tag_slug"] = tag_slug
-    return env
-
-
-def _source(env: jinja2.Environment, name: str) -> str:
-    try:
-        assert env.loader
-        return env.loader.get_source(env, name)[0]
-    except jinja2.TemplateNotFound:
-        where = ", ".join(env.globals["searched_paths"])
-        raise TemplateError(f"template '{name}' not found in: {where}") from None
-
-
-def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
-    try:
-        return env.get_template(name)
-    except jinja2.TemplateNotFound:
-        _source(env, name)  # raises with the searched paths
-        raise
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
-
-
-def _labels(env: jinja2.Environment) -> dict[str, dict[str, str]]:
-    data = yaml.safe_load(_source(env, "site/labels.yaml"))
-    if not isinstance(data, dict) or "en" not in data:
-        raise TemplateError("site/labels.yaml: expected a mapping of language to labels, with en")
-    return data
-
-
 def _languages(config: Config, posts: Sequence[SitePost]) -> tuple[str, ...]:
     """Configured languages that have posts, in config order, then any others found."""
     present = {post.lang for post in posts}
@@ -104,7 +37,14 @@ def _languages(config: Config, posts: Sequence[SitePost]) -> tuple[str, ...]:
     return tuple(ordered + sorted(present - set(ordered)))
 
 
-class _Site:
+def environment(user_dir: Path | None) -> jinja2.Environment:
+    """The site's templates: HTML (and XML) escaped by default."""
+    env = templating.environment(user_dir, autoescape=jinja2.select_autoescape(["html", "xml"]))
+    env.globals["tag_slug"] = tag_slug
+    return env
+
+
+class Site:
     """Everything shared by the pages of one build."""
 
     def __init__(self, config: Config, posts: Sequence[SitePost], bodies: Bodies) -> None:
@@ -120,7 +60,7 @@ class _Site:
                 self.by_ref.setdefault(post.lang_ref, []).append(post)
         self.tags = {lang: self._tags(lang) for lang in self.languages}
         self.env = environment(config.templates_dir)
-        self.labels = _labels(self.env)
+        self.words: dict[str, dict[str, Any]] = {}
 
     def translations(self, post: SitePost) -> dict[str, SitePost]:
         """The other languages' versions: same lang_ref, else the front matter's links."""
@@ -142,6 +82,15 @@ class _Site:
                 tags.setdefault(tag_slug(tag), (tag, []))[1].append(post)
         return dict(sorted(tags.items(), key=lambda item: item[1][0].lower()))
 
+    def labels(self, lang: str) -> dict[str, Any]:
+        """The words of the pages in `lang` (its language file's, over English's)."""
+        if lang not in self.words:
+            self.words[lang] = languages.site_words(self.config.templates_dir, lang)
+        return self.words[lang]
+
+    def title(self, lang: str) -> str:
+        return self.config.site.title.get(lang) or str(self.labels(lang)["site_title"])
+
     def mathjax_src(self, url: str) -> str | None:
         src = self.config.site.mathjax_url
         if src and src.startswith("/"):
@@ -155,8 +104,8 @@ class _Site:
         mathjax_src = self.mathjax_src(url) if math else None
         return {
             "lang": lang,
-            "labels": {**self.labels["en"], **self.labels.get(lang, {})},
-            "site_title": site.title_for(lang),
+            "labels": self.labels(lang),
+            "site_title": self.title(lang),
             "url": url,
             "link": lambda dst: relative(url, dst),
             # Feeds are read away from the site: absolute links when the base URL is known.
@@ -167,7 +116,7 @@ class _Site:
             "switch": [
                 {
                     "lang": other,
-                    "label": LANGUAGE_NAMES.get(other, other),
+                    "label": languages.name(self.config.templates_dir, other),
                     "href": relative(url, dst),
                 }
                 for other, dst in switch.items()
@@ -199,12 +148,12 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def _switch(site: _Site, make: Callable[[str], str | None]) -> dict[str, str]:
+def _switch(site: Site, make: Callable[[str], str | None]) -> dict[str, str]:
     """Each language's version of a page; a language without one links to its home."""
     return {lang: make(lang) or f"/{lang}/" for lang in site.languages}
 
 
-def _post_pages(site: _Site) -> Iterable[Page]:
+def _post_pages(site: Site) -> Iterable[Page]:
     for lang, posts in site.by_lang.items():
         for i, post in enumerate(posts):
             url = post.url
@@ -228,7 +177,7 @@ def _url_of(posts: dict[str, SitePost], lang: str) -> str | None:
     return posts[lang].url if lang in posts else None
 
 
-def _section_pages(site: _Site, lang: str, default_lang: str) -> Iterable[Page]:
+def _section_pages(site: Site, lang: str, default_lang: str) -> Iterable[Page]:
     posts = site.by_lang[lang]
     latest = posts[0] if posts else None
     homes = ["/", f"/{lang}/"] if lang == default_lang else [f"/{lang}/"]
@@ -272,12 +221,12 @@ def _section_pages(site: _Site, lang: str, default_lang: str) -> Iterable[Page]:
                 (post, Html(post, feed, markup=False), _id(site, post.url)) for post in entries
             ],
             "updated": max((p.updated or p.date for p in entries), default=None),
-            "author": site.config.author or site.config.site.title_for(lang),
+            "author": site.config.author or site.title(lang),
         },
     )
 
 
-def _tag_pages(site: _Site, lang: str) -> Iterable[Page]:
+def _tag_pages(site: Site, lang: str) -> Iterable[Page]:
     tags = site.tags[lang]
     index = f"/{lang}/tags/"
     yield Page(
@@ -310,20 +259,17 @@ def _by_month(posts: Sequence[SitePost]) -> list[tuple[str, list[SitePost]]]:
     return list(months.items())
 
 
-def _id(site: _Site, url: str) -> str:
+def _id(site: Site, url: str) -> str:
     base = site.config.site.base_url
     return base + url if base else f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, url)}"
 
 
-def _render(site: _Site, page: Page) -> str:
-    template = _template(site.env, page.template)
-    try:
-        return template.render(site.resolve(page.context))
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"template '{template.name}': {exc}") from None
+def render_page(site: Site, page: Page) -> str:
+    template = templating.template(site.env, page.template)
+    return templating.render(template, site.resolve(page.context))
 
 
-def plan(site: _Site) -> list[Page]:
+def plan(site: Site) -> list[Page]:
     """Every page of the site, in a stable order."""
     pages: list[Page] = []
     default_lang = site.languages[0] if site.languages else site.config.languages[0]
@@ -336,96 +282,3 @@ def plan(site: _Site) -> list[Page]:
     # Posts last: one whose permalink takes a section's URL ("/ko/") loses to the section.
     pages.extend(_post_pages(site))
     return pages
-
-
-class Bodies:
-    """Each post's HTML, converted when first needed (many at once, on every core), cached."""
-
-    def __init__(self, config: Config, posts_dir: Path) -> None:
-        self.config = config
-        self.posts_dir = posts_dir
-        self.cache = config.site.cache_dir
-        self.done: dict[str, str] = {}
-
-    def html(self, post: SitePost) -> str:
-        if post.url not in self.done:
-            self.prepare([post])
-        return self.done[post.url]
-
-    def prepare(self, posts: Iterable[SitePost]) -> None:
-        todo = []
-        for post in {p.url: p for p in posts if p.url not in self.done}.values():
-            kept = write.read_existing(self.cache, post.source + ".html") if self.cache else None
-            if kept is not None and kept.startswith(post.body_key + "\n"):
-                self.done[post.url] = kept[len(post.body_key) + 1 :]
-            else:
-                todo.append(post)
-        texts = [post.body if post.body is not None else self._read(post) for post in todo]
-        for post, converted in zip(todo, markup.to_html_many(texts), strict=True):
-            self.done[post.url] = converted
-            if self.cache:
-                text = f"{post.body_key}\n{converted}"
-                write.write_text(self.cache, post.source + ".html", text, durable=False)
-        if todo:
-            log.info("converted %d posts to HTML", len(todo))
-
-    def _read(self, post: SitePost) -> str:
-        """The Markdown of a post known from the manifest (its cached HTML went missing)."""
-        again = read_post(self.posts_dir / post.source, self.config.tz, self.config.languages[0])
-        return again.body or "" if again else ""
-
-
-def _templates_key(env: jinja2.Environment) -> str:
-    """Changes when any site template, label or asset changes, wherever it comes from."""
-    names = sorted(n for n in env.list_templates() if n.startswith("site/"))
-    return incremental.fingerprint(
-        __version__, jinja2.__version__, [_source(env, n) for n in names]
-    )
-
-
-def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
-    """Read every post in `posts_dir` and write the site into `out`; same bytes stay put.
-
-    With `site.cache_dir`, a re-run parses only changed posts and renders only pages whose
-    inputs changed; every other page is left as it is.
-    """
-    signature = incremental.fingerprint(
-        __version__, markup.RENDERER, config.timezone, config.languages[0]
-    )
-    state = incremental.load(config.site.cache_dir, signature)
-    posts = read_posts(posts_dir, config.tz, config.languages[0], state)
-    site = _Site(config, posts, Bodies(config, posts_dir))
-    report = SiteReport(out=out, posts=len(posts), languages=site.languages)
-    for name in ASSETS:
-        _place(report, out, f"assets/{name}", _source(site.env, f"site/assets/{name}"))
-    templates = _templates_key(site.env)
-    fingerprint = incremental.Fingerprints()
-    pending: list[tuple[str, Page, str]] = []
-    seen = {f"assets/{name}" for name in ASSETS}
-    for page in plan(site):
-        name = file_for(page.url)
-        if name in seen:
-            log.warning("two pages want %s; kept the site's own", name)
-            continue
-        seen.add(name)
-        key = fingerprint(templates, page.template, page.url, page.context)
-        if state.page_is_current(out, name, key):
-            report.unchanged += 1
-        else:
-            pending.append((name, page, key))
-    site.bodies.prepare(
-        h.post for _, page, _ in pending for h in incremental.stand_ins(page.context)
-    )
-    for name, page, key in pending:
-        _place(report, out, name, _render(site, page))
-        state.remember_page(out, name, key)
-    state.save()
-    return report
-
-
-def _place(report: SiteReport, out: Path, name: str, text: str) -> None:
-    # The site is rebuilt from the posts at will: atomic renames, but no fsync per page.
-    if write.write_text(out, name, text, durable=False) is write.Outcome.WRITTEN:
-        report.written.append(name)
-    else:
-        report.unchanged += 1
