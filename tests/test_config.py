@@ -186,3 +186,56 @@ def test_old_top_level_daily_keys_still_work_with_one_warning(caplog):
         "config: title, categories, tags, max_papers at the top level: deprecated, "
         "move them under `daily:` (read as before)"
     ]
+
+
+def declared(kind=Config, prefix=""):
+    """Every declared setting: (dotted key, its dataclass field)."""
+    from dataclasses import fields
+
+    for item in fields(kind):
+        if not item.metadata:
+            continue
+        key = prefix + (item.metadata.get("key") or item.name)
+        yield key, item
+        if "section" in item.metadata:
+            yield from declared(item.metadata["section"], key + ".")
+
+
+def comments_above_keys(text: str) -> dict[str, str]:
+    """config.yaml's keys (dotted) and the comment block above each (keys without one of their
+    own share the block above their neighbours)."""
+    found, comment, section, last = {}, [], "", ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            comment = (
+                [*comment, stripped.lstrip("#").strip()] if last == "#" else [stripped[1:].strip()]
+            )
+            last = "#"
+            continue
+        key = line.split(":", 1)[0].strip() if ":" in line else ""
+        if not key or not stripped or stripped.startswith("-"):
+            last = "" if not stripped else last
+            continue
+        dotted = key if not line.startswith(" ") else f"{section}.{key}"
+        section = key if not line.startswith(" ") else section
+        found[dotted] = " ".join(comment)
+        last = "key"
+    return found
+
+
+def test_config_yaml_has_every_declared_setting_with_its_doc_line():
+    text = (REPO / "config.yaml").read_text(encoding="utf-8")
+    comments = comments_above_keys(text)
+    settings = dict(declared())
+    assert set(comments) == set(settings)
+    for key, item in settings.items():
+        assert comments[key] == item.metadata["doc"], key
+
+
+def test_readme_table_names_every_setting():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = "\n".join(line for line in readme.splitlines() if line.startswith("| `"))
+    for key, item in declared():
+        if "section" not in item.metadata:
+            assert f"`{key}" in table, key

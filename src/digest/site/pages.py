@@ -19,7 +19,7 @@ from digest.site.posts import SitePost, page_url
 from digest.site.urls import ID_NAMESPACE, rebase, relative, tag_slug
 
 if TYPE_CHECKING:
-    from digest.site.build import Bodies
+    from digest.site.bodies import Bodies
 
 
 @dataclass(frozen=True)
