@@ -40,15 +40,18 @@ def wheel(tmp_path_factory) -> Path:
 def test_wheel_contains_templates_and_config(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in (
-        "digest/templates/daily.ko.md",
-        "digest/templates/daily.en.md",
+        "digest/templates/post.md",
+        "digest/templates/paper.md",
+        "digest/templates/languages/ko.yaml",
+        "digest/templates/languages/en.yaml",
         "digest/templates/site/base.html",
         "digest/templates/site/feed.xml",
-        "digest/templates/site/labels.yaml",
         "digest/templates/site/assets/site.css",
         "digest/config.yaml",
         "digest/daily-digest.yml",
         "digest/cli.py",
+        "digest/_version.py",
+        "digest/site/build.py",
     ):
         assert name in names
 
