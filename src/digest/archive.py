@@ -28,6 +28,7 @@ from typing import Any
 from digest import editions, write
 from digest.editions import Edition
 from digest.errors import ArchiveError, UpstreamInvalid
+from digest.fingerprint import fingerprint as fingerprint_of
 from digest.payload import parse_payload
 
 FORMAT = 1
@@ -210,8 +211,7 @@ def _read_meta(root: Path | None, key: str) -> tuple[Path, datetime, list[tuple[
 
 
 def _fingerprint(key: str, fetched_at: datetime, from_days: bool, digests: list[str]) -> str:
-    parts = [key, fetched_at.isoformat(), str(from_days), *digests]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return fingerprint_of(key, fetched_at, from_days, digests)
 
 
 def _load_or_none(root: Path | None, key: str) -> Record | None:

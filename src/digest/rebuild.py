@@ -10,7 +10,6 @@ a re-run with nothing to do cheap. Rendering is spread over worker processes (on
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import signal
@@ -23,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from digest import archive, editions, write
+from digest import archive, editions, fingerprint, manifest, write
 from digest.build import BuildReport, build, output_lock
 from digest.config import Config
 from digest.editions import Edition
@@ -32,7 +31,6 @@ from digest.render import check_templates
 from digest.templating import default_templates_dir
 
 MANIFEST = ".digest-manifest.json"
-MANIFEST_FORMAT = 1
 # Settings that change where files go or how the API is asked, never what a post says.
 _NOT_IN_POSTS = frozenset(
     {"output_dir", "archive_dir", "api", "backfill", "lock", "site", "source"}
@@ -135,8 +133,8 @@ def rebuild(
     first = {_edition(key).kind: _edition(key) for key in reversed(keys)}
     for edition in first.values():
         check_templates(config, config.languages, edition)
-    manifest = _read_manifest(config.output_dir)
     base = inputs_fingerprint(config)
+    manifest = _read_manifest(config.output_dir, base)
     report = RebuildReport(jobs=len(keys), dry_run=dry_run)
     chunks = _chunks(list(keys), jobs)
     tasks = [
@@ -162,26 +160,21 @@ def rebuild(
                 _in_processes(tasks, min(jobs, len(tasks)), take)
         finally:
             if not dry_run:
-                _write_manifest(config.output_dir, manifest)
+                _write_manifest(config.output_dir, base, manifest)
     return report
 
 
 def inputs_fingerprint(config: Config) -> str:
-    """A hash of everything besides the archive that a post's bytes depend on."""
-    digest = hashlib.sha256()
+    """A fingerprint of everything besides the archive that a post's bytes depend on: digest's
+    code, the templates and language files, the libraries that render, the settings."""
     package = Path(__file__).parent
     folders = [package] + [d for d in (config.templates_dir, default_templates_dir()) if d]
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".md", ".yaml", ".html", ".txt", ".j2"):
-                digest.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
-    for library in ("jinja2", "markupsafe", "pyyaml"):
-        digest.update(f"{library}={_version(library)}\0".encode())
+    files = fingerprint.of_files(folders, (".py", ".md", ".yaml", ".html", ".txt", ".j2"))
+    libraries = {name: _version(name) for name in ("jinja2", "markupsafe", "pyyaml")}
     settings = {
         f.name: getattr(config, f.name) for f in fields(config) if f.name not in _NOT_IN_POSTS
     }
-    digest.update(repr(settings).encode())
-    return digest.hexdigest()
+    return fingerprint.fingerprint(files, libraries, settings)
 
 
 def _in_processes(
@@ -224,15 +217,15 @@ def _run_one(
 ) -> JobResult:
     edition = _edition(key)
     try:
+        # The manifest's signature is `base`: an entry needs only its archived record's.
         inputs = archive.fingerprint(config.archive_dir, edition)
-        fingerprint = hashlib.sha256(f"{base}\0{inputs}".encode()).hexdigest()
-        if entry and entry.get("input") == fingerprint and _posts_match(config, entry["posts"]):
+        if entry and entry.get("input") == inputs and _posts_match(config, entry["posts"]):
             return JobResult(key, skipped=len(entry["posts"]), entry=entry)
         built = build(edition, config, config.languages, dry_run=dry_run, offline=True, locked=True)
     except ArchiveError as exc:
         return JobResult(key, error=str(exc))
     posts = {f.filename: _sha256_of(config.output_dir / f.filename) for f in built.files}
-    return JobResult(key, report=built, entry={"input": fingerprint, "posts": posts})
+    return JobResult(key, report=built, entry={"input": inputs, "posts": posts})
 
 
 def _posts_match(config: Config, posts: dict[str, str]) -> bool:
@@ -263,20 +256,10 @@ def _edition(key: str) -> Edition:
     return edition
 
 
-def _read_manifest(folder: Path) -> dict[str, Any]:
+def _read_manifest(folder: Path, base: str) -> dict[str, Any]:
     """The manifest's entries; a missing or unreadable one means: render everything."""
-    try:
-        data = json.loads((folder / MANIFEST).read_bytes())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-        return {}
-    entries = data.get("days")
-    return {
-        key: entry
-        for key, entry in (entries.items() if isinstance(entries, dict) else ())
-        if _is_entry(entry)
-    }
+    (entries,) = manifest.read(folder, MANIFEST, base, ("editions",))
+    return {key: entry for key, entry in entries.items() if _is_entry(entry)}
 
 
 def _is_entry(entry: object) -> bool:
@@ -289,16 +272,9 @@ def _is_entry(entry: object) -> bool:
     )
 
 
-def _write_manifest(folder: Path, entries: dict[str, Any]) -> None:
-    if not entries and not (folder / MANIFEST).exists():
-        return
-    # One line per day: a small diff when the output folder is kept in git.
-    rows = ",\n".join(
-        f"    {json.dumps(key)}: {json.dumps(entries[key], sort_keys=True)}"
-        for key in sorted(entries)
-    )
-    text = f'{{\n  "format": {MANIFEST_FORMAT},\n  "days": {{\n{rows}\n  }}\n}}\n'
-    write.write_text(folder, MANIFEST, text)
+def _write_manifest(folder: Path, base: str, entries: dict[str, Any]) -> None:
+    if entries or (folder / MANIFEST).exists():
+        manifest.save(folder, MANIFEST, base, {"editions": entries})
 
 
 def _version(distribution: str) -> str:

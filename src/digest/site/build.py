@@ -11,6 +11,7 @@ import jinja2
 from digest import templating, write
 from digest._version import __version__
 from digest.config import Config
+from digest.fingerprint import Fingerprints, fingerprint
 from digest.site import incremental, markup
 from digest.site.bodies import Bodies
 from digest.site.pages import Page, Site, plan, render_page
@@ -44,9 +45,7 @@ class SiteReport:
 def _templates_key(env: jinja2.Environment) -> str:
     """Changes when any site template, label or asset changes, wherever it comes from."""
     names = sorted(n for n in env.list_templates() if n.startswith(("site/", "languages/")))
-    return incremental.fingerprint(
-        __version__, jinja2.__version__, [templating.source(env, n) for n in names]
-    )
+    return fingerprint(__version__, jinja2.__version__, [templating.source(env, n) for n in names])
 
 
 def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
@@ -55,9 +54,7 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
     With `site.cache_dir`, a re-run parses only changed posts and renders only pages whose
     inputs changed; every other page is left as it is.
     """
-    signature = incremental.fingerprint(
-        __version__, markup.RENDERER, config.timezone, config.languages[0]
-    )
+    signature = fingerprint(__version__, markup.RENDERER, config.timezone, config.languages[0])
     state = incremental.load(config.site.cache_dir, signature)
     posts = read_posts(posts_dir, config.tz, config.languages[0], state)
     site = Site(config, posts, Bodies(config, posts_dir))
@@ -65,7 +62,7 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
     for name in ASSETS:
         _place(report, out, f"assets/{name}", templating.source(site.env, f"site/assets/{name}"))
     templates = _templates_key(site.env)
-    fingerprint = incremental.Fingerprints()
+    page_key = Fingerprints()
     pending: list[tuple[str, Page, str]] = []
     seen = {f"assets/{name}" for name in ASSETS}
     for page in plan(site):
@@ -74,7 +71,7 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
             log.warning("two pages want %s; kept the site's own", name)
             continue
         seen.add(name)
-        key = fingerprint(templates, page.template, page.url, page.context)
+        key = page_key(templates, page.template, page.url, page.context)
         if state.page_is_current(out, name, key):
             report.unchanged += 1
         else:

@@ -1,25 +1,21 @@
 """What a site re-run may skip: posts unchanged since last read, pages whose inputs are unchanged.
 
 A page's bytes are a function of its template sources and its context, so a fingerprint of
-the two (with each shown post's Markdown hash standing for its HTML) decides whether a page
-must be rendered again. The record lives in the cache folder; without it, everything is
-rendered and only the byte comparison in `write` saves writes.
+the two (`digest.fingerprint`; each shown post's Markdown hash stands for its HTML) decides
+whether a page must be rendered again. The record lives in the cache folder; without it,
+everything is rendered and only the byte comparison in `write` saves writes.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
 import logging
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from digest import write
+from digest import manifest
 
 log = logging.getLogger(__name__)
 
@@ -36,43 +32,6 @@ class Html:
     markup: bool = True  # False: a plain string the template escapes (feeds)
 
 
-class Fingerprints:
-    """Page fingerprints for one build; each post's part is worked out once, not per page."""
-
-    def __init__(self) -> None:
-        self.memo: dict[int, tuple[Any, str]] = {}
-
-    def __call__(self, *parts: Any) -> str:
-        text = json.dumps(self._canonical(list(parts)), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-    def _canonical(self, value: Any) -> Any:
-        """A JSON-able form of a page context; callables are left out (they derive from the URL)."""
-        if isinstance(value, Html):
-            return ["html", value.post.body_key, value.on, value.markup]
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            # Keyed by id() while the object is held in the memo (it cannot be reused meanwhile).
-            kept = self.memo.get(id(value))
-            if kept is None or kept[0] is not value:
-                data = {
-                    f.name: self._canonical(getattr(value, f.name))
-                    for f in dataclasses.fields(value)
-                    if f.name != "body"
-                }
-                kept = (value, self(type(value).__name__, data))
-                self.memo[id(value)] = kept
-            return kept[1]
-        if isinstance(value, Mapping):
-            return {str(k): self._canonical(v) for k, v in value.items() if not callable(v)}
-        if isinstance(value, (list, tuple)):
-            return [self._canonical(v) for v in value if not callable(v)]
-        if isinstance(value, (datetime, date)):
-            return value.isoformat()
-        if value is None or isinstance(value, (str, int, float, bool)):
-            return value
-        return repr(value)
-
-
 def stand_ins(value: Any) -> Iterator[Html]:
     """Every post HTML stand-in in a page context."""
     if isinstance(value, Html):
@@ -83,11 +42,6 @@ def stand_ins(value: Any) -> Iterator[Html]:
     elif isinstance(value, (list, tuple)):
         for item in value:
             yield from stand_ins(item)
-
-
-def fingerprint(*parts: Any) -> str:
-    """A hash of the parts (page contexts, template sources, settings)."""
-    return Fingerprints()(*parts)
 
 
 @dataclass
@@ -129,13 +83,8 @@ class State:
     def save(self) -> None:
         if self.cache is None:
             return
-        data = {
-            "format": FORMAT,
-            "signature": self.signature,
-            "posts": self.new_posts,
-            "pages": self.new_pages,
-        }
-        write.write_text(self.cache, MANIFEST, json.dumps(data, ensure_ascii=False), durable=False)
+        sections = {"posts": self.new_posts, "pages": self.new_pages}
+        manifest.save(self.cache, MANIFEST, self.signature, sections, durable=False)
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -147,16 +96,5 @@ def _stat(path: Path) -> os.stat_result | None:
 
 def load(cache: Path | None, signature: str) -> State:
     """The record of the last build made with the same settings, or an empty one."""
-    state = State(cache, signature)
-    text = write.read_existing(cache, MANIFEST) if cache else None
-    if text is None:
-        return state
-    try:
-        data = json.loads(text)
-    except ValueError:
-        log.debug("ignoring a broken %s", MANIFEST)
-        return state
-    if data.get("format") == FORMAT and data.get("signature") == signature:
-        state.posts = data.get("posts", {})
-        state.pages = data.get("pages", {})
-    return state
+    posts, pages = manifest.read(cache, MANIFEST, signature, ("posts", "pages"))
+    return State(cache, signature, posts=posts, pages=pages)

@@ -37,6 +37,29 @@ def _languages(config: Config, posts: Sequence[SitePost]) -> tuple[str, ...]:
     return tuple(ordered + sorted(present - set(ordered)))
 
 
+@dataclass(frozen=True)
+class Link:
+    """`link(path)` in a template: a relative link from page `on` to a site path. A dataclass,
+    not a lambda, so the page's fingerprint sees what it depends on."""
+
+    on: str
+
+    def __call__(self, dst: str) -> str:
+        return relative(self.on, dst)
+
+
+@dataclass(frozen=True)
+class Absolute:
+    """`absolute(path)`: feeds are read away from the site, so links are absolute when the
+    base URL is known."""
+
+    on: str
+    base: str | None
+
+    def __call__(self, dst: str) -> str:
+        return self.base + quote(dst) if self.base else relative(self.on, dst)
+
+
 def environment(user_dir: Path | None) -> jinja2.Environment:
     """The site's templates: HTML (and XML) escaped by default."""
     env = templating.environment(user_dir, autoescape=jinja2.select_autoescape(["html", "xml"]))
@@ -107,9 +130,8 @@ class Site:
             "labels": self.labels(lang),
             "site_title": self.title(lang),
             "url": url,
-            "link": lambda dst: relative(url, dst),
-            # Feeds are read away from the site: absolute links when the base URL is known.
-            "absolute": lambda dst: base + quote(dst) if base else relative(url, dst),
+            "link": Link(url),
+            "absolute": Absolute(url, base),
             "canonical": base + url if base else None,
             "home_url": f"/{lang}/",
             "feed_url": f"/{lang}/feed.xml",

@@ -36,7 +36,9 @@ class SitePost:
     title: str
     date: datetime  # aware
     lang: str
-    body: str | None  # Markdown; None when the post came from the manifest unread
+    # Markdown; None when the post came from the manifest unread. Not fingerprinted: body_key
+    # stands for it.
+    body: str | None = field(metadata={"fingerprint": False})
     lang_ref: str | None = None
     tags: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
