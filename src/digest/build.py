@@ -44,7 +44,7 @@ class FileResult:
 class BuildReport:
     """What one run did, for the summary line and the exit code."""
 
-    day: Edition  # what was built (its key in the summary)
+    edition: Edition  # what was built (its key in the summary)
     fetched: int = 0
     papers: int = 0
     dry_run: bool = False
@@ -53,12 +53,12 @@ class BuildReport:
     def summary(self) -> str:
         if not self.papers:
             shown = ", none left after filters" if self.fetched else ""
-            return f"{self.day}: {self.fetched} papers{shown}; nothing written"
+            return f"{self.edition}: {self.fetched} papers{shown}; nothing written"
         counts: dict[str, int] = {}
         for result in self.files:
             counts[result.status] = counts.get(result.status, 0) + 1
         parts = ", ".join(f"{status} {n}" for status, n in counts.items())
-        return f"{self.day}: {self.papers} papers; {parts}"
+        return f"{self.edition}: {self.papers} papers; {parts}"
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,9 @@ def build(
     listed = papers_from_items(data.items)
     settings = config.edition(edition.section)
     papers = rank(listed, min_upvotes=config.min_upvotes, max_papers=settings.max_papers)
-    report = BuildReport(day=edition, fetched=len(data.items), papers=len(papers), dry_run=dry_run)
+    report = BuildReport(
+        edition=edition, fetched=len(data.items), papers=len(papers), dry_run=dry_run
+    )
     with _locked(config, skip=dry_run or locked or not papers):
         # Offline there is no guard and no old snapshot to keep: the old text is all that matters.
         names = {lang: edition.filename(lang) for lang in languages}
@@ -117,13 +119,13 @@ def build(
                 papers, edition, lang, config, snapshot, total=len(listed), from_days=from_days
             )
 
-        for lang in languages:
-            # With an archive, a post is a function of it alone (its fetch time included), so
-            # an offline rebuild gives the same bytes; without one, an unchanged post keeps its
-            # old snapshot time.
-            old = None if config.archive_dir else previous[lang]
-            post = _render(render, lang, data.fetched_at, old)
-            report.files.append(_place(config, post, previous[lang], dry_run))
+        # With an archive, a post is a function of it alone (its fetch time included), so an
+        # offline rebuild gives the same bytes; without one, an unchanged post keeps its old
+        # snapshot time. Every language is rendered before any is written.
+        keep = {lang: None if config.archive_dir else previous[lang] for lang in languages}
+        posts = [_render(render, lang, data.fetched_at, keep[lang]) for lang in languages]
+        for post in posts:
+            report.files.append(_place(config, post, previous[post.lang], dry_run))
     return report
 
 
