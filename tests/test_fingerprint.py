@@ -10,7 +10,7 @@ import pytest
 
 from digest import manifest
 from digest.fingerprint import Fingerprints, fingerprint
-from digest.site.pages import Absolute, Link
+from digest.site.urls import Absolute, Link
 
 
 @dataclass(frozen=True)

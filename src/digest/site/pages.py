@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -16,7 +16,7 @@ from digest import languages, templating
 from digest.config import Config
 from digest.site.incremental import Html
 from digest.site.posts import SitePost, page_url
-from digest.site.urls import ID_NAMESPACE, rebase, relative, tag_slug
+from digest.site.urls import ID_NAMESPACE, Absolute, Link, rebase, relative, tag_slug
 
 if TYPE_CHECKING:
     from digest.site.bodies import Bodies
@@ -35,29 +35,6 @@ def _languages(config: Config, posts: Sequence[SitePost]) -> tuple[str, ...]:
     present = {post.lang for post in posts}
     ordered = [lang for lang in config.languages if lang in present]
     return tuple(ordered + sorted(present - set(ordered)))
-
-
-@dataclass(frozen=True)
-class Link:
-    """`link(path)` in a template: a relative link from page `on` to a site path. A dataclass,
-    not a lambda, so the page's fingerprint sees what it depends on."""
-
-    on: str
-
-    def __call__(self, dst: str) -> str:
-        return relative(self.on, dst)
-
-
-@dataclass(frozen=True)
-class Absolute:
-    """`absolute(path)`: feeds are read away from the site, so links are absolute when the
-    base URL is known."""
-
-    on: str
-    base: str | None
-
-    def __call__(self, dst: str) -> str:
-        return self.base + quote(dst) if self.base else relative(self.on, dst)
 
 
 def environment(user_dir: Path | None) -> jinja2.Environment:

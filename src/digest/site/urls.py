@@ -6,6 +6,7 @@ import html
 import posixpath
 import re
 import uuid
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit
 
@@ -58,3 +59,26 @@ def tag_slug(tag: str) -> str:
     if slug and len(slug) <= MAX_SEGMENT:
         return slug
     return f"{slug[:40].rstrip('-')}-{uuid.uuid5(ID_NAMESPACE, tag).hex[:8]}".lstrip("-")
+
+
+@dataclass(frozen=True)
+class Link:
+    """`link(path)` in a template: a relative link from page `on` to a site path. A dataclass,
+    not a lambda, so the page's fingerprint sees what it depends on."""
+
+    on: str
+
+    def __call__(self, dst: str) -> str:
+        return relative(self.on, dst)
+
+
+@dataclass(frozen=True)
+class Absolute:
+    """`absolute(path)`: feeds are read away from the site, so links are absolute when the
+    base URL is known."""
+
+    on: str
+    base: str | None
+
+    def __call__(self, dst: str) -> str:
+        return self.base + quote(dst) if self.base else relative(self.on, dst)
