@@ -25,8 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from digest.affiliation_settings import AffiliationSettings  # noqa: E402
 from digest.affiliations import Clients, find_affiliations  # noqa: E402
+from digest.sections import AffiliationSettings  # noqa: E402
 from enrich_server import Knobs, arxiv_page, serve  # noqa: E402
 
 FIXTURES = ("neurips", "iclr_superscripts", "cvpr", "acl_symbols", "ieee", "revtex", "llncs")

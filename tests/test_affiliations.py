@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from digest import arxiv, openalex
-from digest.affiliation_settings import AffiliationSettings
 from digest.affiliations import RETRY_AFTER, Affiliation, Clients, find_affiliations
 from digest.arxiv import ArxivClient
 from digest.lookup import FAILED, FOUND, MISSING, NONE, UNREADABLE
 from digest.openalex import OpenAlexClient
+from digest.sections import AffiliationSettings
 from enrich_server import Knobs, RunningServer, arxiv_page, openalex_work, serve
 
 NOW = datetime(2026, 2, 21, 6, 0, tzinfo=timezone.utc)

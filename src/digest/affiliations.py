@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Protocol
 
 from digest import write
-from digest.affiliation_settings import AffiliationSettings
 from digest.arxiv import ARXIV_ID, ArxivClient
 from digest.errors import OutputError
 from digest.lookup import FAILED, FOUND, MISSING, NONE, UNREADABLE, WARNINGS, Lookup
 from digest.openalex import OpenAlexClient
+from digest.sections import AffiliationSettings
 
 log = logging.getLogger(__name__)
 
