@@ -11,7 +11,7 @@ import pytest
 from digest import write
 from digest.config import load_config, parse_config
 from digest.errors import OutputError
-from digest.scaffold import GITIGNORE_ENTRIES, TEMPLATES_NAME
+from digest.scaffold import GITIGNORE_ENTRIES, TEMPLATES_NAME, config_text
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW = ".github/workflows/daily-digest.yml"
@@ -28,7 +28,12 @@ def test_init_scaffolds_an_empty_folder(run, tmp_path):
     blog = tmp_path / "blog"
     assert _files(blog) == sorted(SCAFFOLD)
     # The very files this repository ships: the documented config and the tested workflow.
-    assert (blog / "config.yaml").read_bytes() == (REPO / "config.yaml").read_bytes()
+    # ... but for the affiliation sources: a new blog names institutions from arXiv at once.
+    shipped = (REPO / "config.yaml").read_text(encoding="utf-8")
+    written = (blog / "config.yaml").read_text(encoding="utf-8")
+    assert written == shipped.replace("\n  sources: [hf]\n", "\n  sources: [hf, arxiv]\n")
+    assert written != shipped
+    assert load_config(blog / "config.yaml", env={}).affiliations.sources == ("hf", "arxiv")
     assert (blog / WORKFLOW).read_bytes() == (REPO / WORKFLOW).read_bytes()
     assert (blog / ".gitignore").read_text().splitlines() == ["# digest", *GITIGNORE_ENTRIES]
     lines = result.out.splitlines()
@@ -38,10 +43,11 @@ def test_init_scaffolds_an_empty_folder(run, tmp_path):
     assert "Run workflow" in result.out
 
 
-def test_scaffolded_config_is_the_defaults(run, tmp_path):
+def test_scaffolded_config_is_the_defaults_but_for_the_affiliation_sources(run, tmp_path):
     run("init")
     config = load_config(tmp_path / "config.yaml", env={})
-    assert config == parse_config({}, source=tmp_path / "config.yaml", env={})
+    raw = {"affiliations": {"sources": ["hf", "arxiv"]}}
+    assert config == parse_config(raw, source=tmp_path / "config.yaml", env={})
 
 
 def test_second_init_changes_nothing(run, tmp_path):
@@ -62,7 +68,7 @@ def test_existing_files_are_kept_unless_force(run, tmp_path):
     assert f"created   {WORKFLOW}" in result.out
     result = run("init", "--force")
     assert "replaced  config.yaml" in result.out
-    assert (tmp_path / "config.yaml").read_bytes() == (REPO / "config.yaml").read_bytes()
+    assert (tmp_path / "config.yaml").read_text(encoding="utf-8") == config_text(False)
 
 
 def test_existing_gitignore_gets_only_the_missing_entries(run, tmp_path):

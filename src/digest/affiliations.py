@@ -11,13 +11,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from digest import write
-from digest.arxiv import ARXIV_ID, ArxivClient
 from digest.errors import OutputError
-from digest.lookup import FAILED, FOUND, MISSING, NONE, UNREADABLE, WARNINGS, Lookup
-from digest.openalex import OpenAlexClient
+from digest.lookup import ARXIV_ID, FAILED, FOUND, MISSING, NONE, UNREADABLE, WARNINGS, Lookup
+
+if TYPE_CHECKING:  # the clients import requests: an offline build never does
+    from digest.arxiv import ArxivClient
+    from digest.openalex import OpenAlexClient
 from digest.sections import AffiliationSettings
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,9 @@ class Clients:
 
     @classmethod
     def for_settings(cls, settings: AffiliationSettings) -> Clients:
+        from digest.arxiv import ArxivClient
+        from digest.openalex import OpenAlexClient
+
         rate = settings.requests_per_second
         return cls(
             ArxivClient(settings.arxiv_base_url, rate) if "arxiv" in settings.sources else None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import logging
-import re
 import threading
 import time
 
@@ -12,7 +11,7 @@ import requests
 
 from digest import httpget
 from digest.authorblock import AuthorBlockParser, same_paper
-from digest.lookup import FAILED, FOUND, MISSING, NONE, UNREADABLE, Lookup
+from digest.lookup import ARXIV_ID, FAILED, FOUND, MISSING, NONE, UNREADABLE, Lookup
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +20,6 @@ log = logging.getLogger(__name__)
 MAX_BYTES = 1024 * 1024
 TIMEOUT = 20.0  # seconds per request (connect, and each read)
 DEADLINE = 30.0  # seconds per paper, retries and redirects included
-ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
 
 
 class ArxivClient:

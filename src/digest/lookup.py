@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# A new-style arXiv id (2602.12345), the only kind arXiv HTML and OpenAlex's DOI exist for.
+ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
 
 # What one source said about one paper. FOUND: institutions. NONE: the paper names none (an
 # email-only block). UNREADABLE: no author block, or one cut off. MISSING: no such page (404).

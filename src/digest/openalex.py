@@ -10,8 +10,7 @@ from typing import Any
 import requests
 
 from digest import httpget
-from digest.arxiv import ARXIV_ID
-from digest.lookup import FAILED, FOUND, MISSING, NONE, UNREADABLE, Lookup
+from digest.lookup import ARXIV_ID, FAILED, FOUND, MISSING, NONE, UNREADABLE, Lookup
 
 MAX_BYTES = 2 * 1024 * 1024  # a work with hundreds of authors is still well under this
 TIMEOUT = 20.0

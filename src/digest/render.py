@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 
 from digest import editions, languages, templating
+from digest.affiliations import Affiliation
 from digest.config import Config
 from digest.editions import Edition
 from digest.errors import ConfigError
@@ -36,6 +37,11 @@ class Entry:
     pdf_url: SafeMarkdown
     github_url: SafeMarkdown | None
     project_url: SafeMarkdown | None
+    # Institutions shown (at most affiliations.max_shown), how many more, and where they came
+    # from: None for the HF organization (shown as it always was), else arxiv or openalex.
+    affiliations: tuple[str, ...] = ()
+    more_affiliations: int = 0
+    affiliation_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,21 +130,39 @@ def _translations(config: Config, edition: Edition, lang: str) -> list[Translati
     ]
 
 
-def _entries(papers: Sequence[Paper], max_authors: int) -> list[Entry]:
+def _entries(
+    papers: Sequence[Paper], config: Config, found: Mapping[str, Affiliation] | None
+) -> list[Entry]:
     return [
         Entry(
             rank=rank,
             paper=paper,
-            authors=paper.authors[:max_authors],
-            more_authors=max(len(paper.authors) - max_authors, 0),
+            authors=paper.authors[: config.max_authors],
+            more_authors=max(len(paper.authors) - config.max_authors, 0),
             hf_url=safe_url(paper.hf_url),
             arxiv_url=safe_url(paper.arxiv_url),
             pdf_url=safe_url(paper.pdf_url),
             github_url=safe_url(paper.github_repo) if paper.github_repo else None,
             project_url=safe_url(paper.project_page) if paper.project_page else None,
+            **_affiliation(paper, found, config.affiliations.max_shown),
         )
         for rank, paper in enumerate(papers, start=1)
     ]
+
+
+def _affiliation(
+    paper: Paper, found: Mapping[str, Affiliation] | None, max_shown: int
+) -> dict[str, Any]:
+    """A paper's affiliation fields; without a lookup (`found` None), its HF organization."""
+    if found is None:
+        affiliation = Affiliation((paper.organization,), "hf") if paper.organization else None
+    else:
+        affiliation = found.get(paper.id)
+    if affiliation is None:
+        return {}
+    names, more = affiliation.shown(max_shown)
+    source = None if affiliation.source == "hf" else affiliation.source
+    return {"affiliations": names, "more_affiliations": more, "affiliation_source": source}
 
 
 def _snapshot_text(config: Config, snapshot: datetime) -> str:
@@ -155,10 +179,12 @@ def render_post(
     *,
     total: int | None = None,
     from_days: bool = False,
+    affiliations: Mapping[str, Affiliation] | None = None,
 ) -> Post:
     """One language's post for an edition's ranked papers (a `date` stands for its day).
     `total`: papers listed before `max_papers`; `from_days`: a week or month put together
-    from archived days."""
+    from archived days; `affiliations`: per paper id, what find_affiliations found (None:
+    each paper's HF organization, as before the lookup existed)."""
     if not isinstance(edition, Edition):
         edition = editions.day(edition)
     words = _words(config, edition, lang)
@@ -174,7 +200,7 @@ def render_post(
         "count": len(papers),
         "total": len(papers) if total is None else total,
         "from_days": from_days,
-        "entries": _entries(papers, config.max_authors),
+        "entries": _entries(papers, config, affiliations),
         "snapshot": _snapshot_text(config, snapshot),
         "translations": _translations(config, edition, lang),
     }

@@ -16,6 +16,8 @@ WORKFLOW_NAME = ".github/workflows/daily-digest.yml"
 # Jekyll neither builds nor publishes a folder whose name starts with "_" unless it knows it.
 TEMPLATES_NAME = "_digest/templates"
 GITIGNORE_NAME = ".gitignore"
+# A new blog names institutions at once: the HF organization, else the paper's arXiv page.
+INIT_SOURCES = "[hf, arxiv]"
 GITIGNORE_HEADER = "# digest"
 GITIGNORE_ENTRIES = (
     f"{write.TEMP_PREFIX}*{write.TEMP_SUFFIX}",  # left only by a run killed mid-write
@@ -63,15 +65,18 @@ def shipped_text(name: str) -> str:
 
 
 def config_text(templates: bool) -> str:
-    """The shipped config.yaml, pointing `templates_dir` at the copied templates when asked."""
-    text = shipped_text(CONFIG_NAME)
+    """The shipped config.yaml (the defaults) with a new blog's affiliation sources, and
+    `templates_dir` pointing at the copied templates when asked."""
+    text = _replace_line(shipped_text(CONFIG_NAME), "  sources: [hf]", f"  sources: {INIT_SOURCES}")
     if not templates:
         return text
-    text, count = re.subn(
-        r"^templates_dir: null$", f"templates_dir: {TEMPLATES_NAME}", text, flags=re.M
-    )
+    return _replace_line(text, "templates_dir: null", f"templates_dir: {TEMPLATES_NAME}")
+
+
+def _replace_line(text: str, line: str, new: str) -> str:
+    text, count = re.subn(rf"^{re.escape(line)}$", new, text, flags=re.M)
     if count != 1:
-        raise RuntimeError("the shipped config.yaml has no 'templates_dir: null' line")
+        raise RuntimeError(f"the shipped config.yaml has no {line.strip()!r} line")
     return text
 
 
