@@ -15,7 +15,7 @@ from digest import arxiv, openalex
 from digest.affiliations import RETRY_AFTER, Affiliation, Clients, find_affiliations
 from digest.arxiv import ArxivClient
 from digest.lookup import FAILED, FOUND, MISSING, NONE, UNREADABLE
-from digest.openalex import OpenAlexClient
+from digest.openalex import OpenAlexClient, institutions_in
 from digest.sections import AffiliationSettings
 from enrich_server import Knobs, RunningServer, arxiv_page, openalex_work, serve
 
@@ -178,10 +178,20 @@ def test_openalex_institutions_in_order_once_each(server):
     assert lookup.names == (
         "Tsinghua University",
         "Shanghai Artificial Intelligence Laboratory",
-        "Microsoft Research Asia (China)",
+        "Microsoft Research Asia",  # OpenAlex's "(China)" is a country: not shown
     )
     path = server.requests[0]
     assert path.startswith("/works/doi:10.48550/arXiv.2602.13515?select=")
+
+
+def test_openalex_country_and_city_qualifiers_are_dropped_and_deduplicated():
+    names = ["Google (United States)", "Google (Canada)", "HKUST (Guangzhou)", "(Unnamed)"]
+    work = {
+        "doi": "https://doi.org/10.48550/arxiv.2602.13515",
+        "authorships": [{"institutions": [{"display_name": name}]} for name in names],
+    }
+    lookup = institutions_in(json.dumps(work).encode(), "2602.13515")
+    assert lookup.names == ("Google", "HKUST", "(Unnamed)")
 
 
 def test_openalex_without_institutions_yet(server):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from typing import Any
@@ -17,6 +18,8 @@ TIMEOUT = 20.0
 DEADLINE = 30.0
 # Only what is used: a whole work record carries its references and more.
 SELECT = "id,doi,display_name,authorships"
+# OpenAlex tells same-named institutions apart by a country or city in parentheses at the end.
+_QUALIFIER = re.compile(r"\s*\([^()]*\)$")
 
 
 class OpenAlexClient:
@@ -80,14 +83,21 @@ def institutions_in(body: bytes, arxiv_id: str) -> Lookup:
     seen: set[str] = set()
     for institution in _institutions(work):
         name = institution.get("display_name")
-        if isinstance(name, str) and " ".join(name.split()):
-            name = " ".join(name.split())
+        if isinstance(name, str) and _plain(name):
+            name = _plain(name)
             if name.casefold() not in seen:
                 seen.add(name.casefold())
                 names.append(name)
     if not names:
         return Lookup(NONE, reason="no institution listed")
     return Lookup(FOUND, tuple(names))
+
+
+def _plain(name: str) -> str:
+    """The name without OpenAlex's trailing "(China)", "(United States)" or "(Guangzhou)":
+    a post shows institutions only, never their countries or cities."""
+    name = " ".join(name.split())
+    return _QUALIFIER.sub("", name) or name
 
 
 def _institutions(work: dict[str, Any]) -> list[dict[str, Any]]:
