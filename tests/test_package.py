@@ -94,9 +94,11 @@ def test_installed_wheel_scaffolds_a_blog(wheel, tmp_path):
         ("config.yaml", "config.yaml"),
         ("_digest/templates/post.md", "templates/post.md"),
     ]:
-        assert (blog / copy).read_bytes() == (REPO / original).read_bytes().replace(
+        made = (REPO / original).read_bytes().replace(
             b"templates_dir: null", b"templates_dir: _digest/templates"
-        ), copy
+        )
+        made = made.replace(b"\n  sources: [hf]\n", b"\n  sources: [hf, arxiv]\n")
+        assert (blog / copy).read_bytes() == made, copy
 
 
 def test_console_script_and_module_agree():
