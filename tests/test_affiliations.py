@@ -281,7 +281,7 @@ def test_openalex_with_no_institution_yet_is_asked_again_later(server, tmp_path)
     assert len(server.requests) == 1
     later = find_affiliations([P("2602.20001")], config, tmp_path, now=NOW + RETRY_AFTER)
     assert later.found["2602.20001"].names[0] == "Tsinghua University"
-    assert later.found["2602.20001"].as_record()["source"] == "openalex"
+    assert later.found["2602.20001"].source == "openalex"
 
 
 def test_failures_are_counted_not_cached_and_never_raise(server, tmp_path, quick):

@@ -177,3 +177,36 @@ def test_custom_permalink_links_relatively():
     post = render_post([paper()], date(2026, 2, 20), "ko", cfg, SNAPSHOT)
     assert frontmatter.loads(post.text)["permalink"] == "/daily-papers-2026-02-20-ko.html"
     assert "[English](daily-papers-2026-02-20-en.html)" in post.text
+
+
+def test_affiliation_line_names_its_source_per_language_with_plus_n():
+    from digest.affiliations import Affiliation
+    from digest.sections import AffiliationSettings
+
+    papers = [
+        paper(id="2602.00001", organization="Claimed Lab"),
+        paper(id="2602.00002"),
+        paper(id="2602.00003", organization="Ignored when not found"),
+        paper(id="2602.00004"),
+    ]
+    found = {
+        "2602.00001": Affiliation(("Claimed Lab",), "hf"),
+        "2602.00002": Affiliation(("A *Univ*", "B|Lab", "C", "D"), "arxiv"),
+        "2602.00004": Affiliation(("Tsinghua University",), "openalex"),
+    }
+    settings = config(affiliations=AffiliationSettings(max_shown=2))
+    lines = {}
+    for lang in ("en", "ko", "ja"):
+        text = render_post(papers, date(2026, 2, 20), lang, settings, SNAPSHOT, affiliations=found)
+        lines[lang] = re.findall(r"^- 🏛️ [^:]+: (.*)$", text.text, flags=re.M)
+    assert lines["en"] == [
+        "Claimed Lab",
+        "A \\*Univ\\*, B&#124;Lab +2 (arXiv)",
+        "unknown",  # a lookup that found nothing: "unknown", not a stale HF name
+        "Tsinghua University (OpenAlex)",
+    ]
+    assert lines["ko"][1] == "A \\*Univ\\*, B&#124;Lab +2 (arXiv)" and lines["ko"][2] == "알 수 없음"
+    assert lines["ja"][3] == "Tsinghua University（OpenAlex）"
+    # Without a lookup (a caller of render_post alone), the HF organization as before.
+    plain = render_post(papers, date(2026, 2, 20), "en", settings, SNAPSHOT).text
+    assert "- 🏛️ Affiliation: Ignored when not found\n" in plain

@@ -24,9 +24,6 @@ from digest.sections import AffiliationSettings
 
 log = logging.getLogger(__name__)
 
-# How a post names each source after the names ("Tsinghua University, KAIST (arXiv)").
-SOURCE_NAMES = {"hf": "Hugging Face", "arxiv": "arXiv", "openalex": "OpenAlex"}
-
 CACHE_FOLDER = "affiliations"  # inside the archive folder: <source>/<arXiv id>.json
 FORMAT = 1
 # Bump when the extraction rules change: arXiv answers cached by older rules are asked again.
@@ -61,9 +58,6 @@ class Affiliation:
         """The names a post shows and how many more there are (the "+N")."""
         return self.names[:max_shown], max(0, len(self.names) - max_shown)
 
-    def as_record(self) -> dict[str, object]:
-        """For front matter or the archive: every name, and the source that gave them."""
-        return {"names": list(self.names), "source": self.source}
 
 
 @dataclass
