@@ -94,8 +94,10 @@ def test_installed_wheel_scaffolds_a_blog(wheel, tmp_path):
         ("config.yaml", "config.yaml"),
         ("_digest/templates/post.md", "templates/post.md"),
     ]:
-        made = (REPO / original).read_bytes().replace(
-            b"templates_dir: null", b"templates_dir: _digest/templates"
+        made = (
+            (REPO / original)
+            .read_bytes()
+            .replace(b"templates_dir: null", b"templates_dir: _digest/templates")
         )
         made = made.replace(b"\n  sources: [hf]\n", b"\n  sources: [hf, arxiv]\n")
         assert (blog / copy).read_bytes() == made, copy

@@ -205,8 +205,8 @@ def test_affiliation_line_names_its_source_per_language_with_plus_n():
         "unknown",  # a lookup that found nothing: "unknown", not a stale HF name
         "Tsinghua University (OpenAlex)",
     ]
-    assert lines["ko"][1] == "A \\*Univ\\*, B&#124;Lab +2 (arXiv)" and lines["ko"][2] == "알 수 없음"
-    assert lines["ja"][3] == "Tsinghua University（OpenAlex）"
+    assert lines["ko"][1] == lines["en"][1] and lines["ko"][2] == "알 수 없음"
+    assert lines["ja"][3] == "Tsinghua University\uff08OpenAlex\uff09"  # full-width ( )
     # Without a lookup (a caller of render_post alone), the HF organization as before.
     plain = render_post(papers, date(2026, 2, 20), "en", settings, SNAPSHOT).text
     assert "- 🏛️ Affiliation: Ignored when not found\n" in plain

@@ -59,7 +59,6 @@ class Affiliation:
         return self.names[:max_shown], max(0, len(self.names) - max_shown)
 
 
-
 @dataclass
 class AffiliationReport:
     """Per arXiv id, the affiliation found (a paper absent here shows none, as today)."""
