@@ -179,3 +179,15 @@ def test_jekyll_shows_each_line_as_written(tmp_path):
     written = lines_by_id((GOLDEN / POSTS[0]).read_text(encoding="utf-8"))
     assert shown == [f"🏛️ Affiliation: {line}" for line in written.values()]
     assert set(LINES.values()) <= set(written.values())
+
+
+def test_backfill_looks_up_archived_days_too(hf_server, enrich, run, write_config, tmp_path):
+    write_config("affiliations:\n  sources: [hf]\n")
+    assert run("backfill", "--from", DAY, "--to", DAY).code == 0  # archived, no lookups
+    assert enrich.requests == []
+    write_config(CONFIG)
+    result = run("backfill", "--from", DAY, "--to", DAY)  # from the archive, asks arXiv
+    assert result.code == 0, result.err
+    assert len(enrich.requests) == 8
+    lines = lines_by_id((tmp_path / "_posts" / POSTS[0]).read_text(encoding="utf-8"))
+    assert {paper_id: lines[paper_id] for paper_id in LINES} == LINES
