@@ -3,7 +3,7 @@ author block, OpenAlex), through the real CLI against local servers, compared by
 re-runs, --offline and rebuild ask nobody and give the same bytes; real Jekyll shows the line.
 
 Regenerate after an intended change with `pytest tests/test_affiliation_posts.py
---update-golden`, then review `git diff tests/golden/affiliations`.
+--update-golden`, then review `git diff tests/golden-affiliations`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from jekyll_site import EXAMPLE_SITE, INSTALL_HINT, TROUBLE, run_jekyll
 from system_tools import require_tool
 
 DAY = "2026-02-20"
-GOLDEN = Path(__file__).parent / "golden" / "affiliations"
+GOLDEN = Path(__file__).parent / "golden-affiliations"
 POSTS = [f"{DAY}-daily-papers-{DAY}-{lang}.md" for lang in ("en", "ko")]
 CONFIG = """\
 affiliations:
@@ -112,7 +112,7 @@ def test_each_source_named_on_its_line_matches_the_golden_post(built, update_gol
         assert golden.is_file(), f"no golden file {golden.name}: run with --update-golden"
         assert text == golden.read_bytes(), (
             f"{name} differs from its golden file; if intended, run `pytest "
-            "tests/test_affiliation_posts.py --update-golden` and review `git diff tests/golden`"
+            "tests/test_affiliation_posts.py --update-golden` and review `git diff tests/golden-affiliations`"
         )
     english = lines_by_id(built[POSTS[0]].decode())
     assert {paper_id: english[paper_id] for paper_id in LINES} == LINES
