@@ -111,8 +111,8 @@ def test_each_source_named_on_its_line_matches_the_golden_post(built, update_gol
             golden.write_bytes(text)
         assert golden.is_file(), f"no golden file {golden.name}: run with --update-golden"
         assert text == golden.read_bytes(), (
-            f"{name} differs from its golden file; if intended, run `pytest "
-            "tests/test_affiliation_posts.py --update-golden` and review `git diff tests/golden-affiliations`"
+            f"{name} differs from its golden file; if intended, run `pytest tests/test_affiliation"
+            "_posts.py --update-golden` and review `git diff tests/golden-affiliations`"
         )
     english = lines_by_id(built[POSTS[0]].decode())
     assert {paper_id: english[paper_id] for paper_id in LINES} == LINES
