@@ -12,9 +12,9 @@ The `digest` command is a thin layer over this package's public API:
     print(report.summary())
 """
 
-# First: modules below import it while this package is still being initialised.
-__version__ = "0.1.0"
-
+# First: modules below import it while this package is still being initialised. The version
+# lives in _version.py alone, where the build (hatch) reads it too.
+from digest._version import __version__
 from digest.build import BuildReport, build_day, build_period
 from digest.config import Config, load_config
 from digest.errors import DigestError
