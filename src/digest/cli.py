@@ -48,35 +48,47 @@ EXIT_CODES: tuple[tuple[type[DigestError], int], ...] = (
     (DigestError, 1),
 )
 
-EPILOG = """\
-examples:
+# Each command's --help shows its own examples; the top-level --help shows the first of each.
+EXAMPLES = {
+    "build": """\
   digest build                          build yesterday (UTC), Korean and English
   digest build --date 2026-02-20        build one day
   digest build --date 2026-02-20 --lang en --dry-run
-  DIGEST_API_BASE_URL=http://127.0.0.1:8000 digest build --date 2026-02-20
   digest build --offline                yesterday again, from the archive, no network
-  digest build --week 2026-W08          a weekly post (--month 2026-02: a monthly one)
+  digest build --week 2026-W08          a weekly post (--month 2026-02: a monthly one)""",
+    "backfill": """\
   digest backfill --from 2025-01-01     every day since, fetched and built
+  digest backfill --from 2026-02-01 --to 2026-02-28 --refresh""",
+    "rebuild": """\
   digest rebuild                        every archived day again, after a template change
-
+  digest rebuild --from 2026-01-01 --to 2026-01-31 --dry-run""",
+    "init": """\
+  digest init                           set up the blog in this folder
+  digest init ../blog --templates       another folder, with templates to edit
+  digest init --package git+https://github.com/OWNER/digest@v0.1.0
+  digest init --force                   replace existing files (your config.yaml too)""",
+    "site": """\
   digest site                           the posts in _posts/ as a static site in _site/
-  digest site --serve                   build, serve on 127.0.0.1:8000, rebuild on change
+  digest site --serve                   build, serve on 127.0.0.1:8000, rebuild on change""",
+}
 
+EXIT_SUMMARY = """\
 exit codes: 0 written, unchanged or empty day; 2 usage, config, template or archive
 error; 3 API unavailable after retries; 4 API answered with data that cannot be trusted
 (nothing was replaced); 5 another run holds the output folder; 6 some days of a backfill
 or rebuild failed (the others were done); 1 anything else.
 """
 
+EPILOG = (
+    "examples:\n"
+    + "\n".join(text.splitlines()[0] for text in EXAMPLES.values())
+    + "\n\n'digest COMMAND --help' for each command's options and examples.\n\n"
+    + EXIT_SUMMARY
+)
 
-INIT_EPILOG = """\
-examples:
-  digest init                           set up the blog in this folder
-  digest init ../blog --templates       another folder, with templates to edit
-  digest init --force                   replace existing files (your config.yaml too)
 
-Then commit, push, and run the "Daily digest" workflow once (see the README).
-"""
+def _epilog(command: str) -> str:
+    return f"examples:\n{EXAMPLES[command]}\n\n{EXIT_SUMMARY}"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -104,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
         allow_abbrev=False,
         help="fetch one day's papers and write its posts",
         description="Fetch one day's papers, rank them by upvotes and write a post per language.",
-        epilog=EPILOG,
+        epilog=_epilog("build"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     what = build.add_mutually_exclusive_group()
@@ -168,7 +180,7 @@ def _site_parser(commands: argparse._SubParsersAction) -> None:
         help="build a static site with Atom feeds from the posts",
         description="Build a static site (pages, archive, tags, an Atom feed per language) "
         "from the posts; only pages whose bytes change are rewritten.",
-        epilog=EPILOG,
+        epilog=_epilog("site"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     site.add_argument(
@@ -215,7 +227,8 @@ def _init_parser(commands: argparse._SubParsersAction) -> None:
             "and .gitignore entries into DIR (created if needed). Existing files are kept\n"
             "unless --force."
         ),
-        epilog=INIT_EPILOG,
+        epilog=_epilog("init")
+        + '\nThen commit, push, and run the "Daily digest" workflow once (init says how).\n',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     init.add_argument(
@@ -227,6 +240,12 @@ def _init_parser(commands: argparse._SubParsersAction) -> None:
         help="also copy the post templates into DIR/_digest/templates to edit them",
     )
     init.add_argument("--force", action="store_true", help="replace files that already exist")
+    init.add_argument(
+        "--package",
+        metavar="SPEC",
+        help="what the workflow pip-installs (default: how this digest was installed, "
+        "e.g. hf-digest==VERSION or git+URL@COMMIT)",
+    )
     init.set_defaults(run=_run_init)
 
 
@@ -286,7 +305,7 @@ def _subcommand(
         allow_abbrev=False,
         help=summary,
         description=description,
-        epilog=EPILOG,
+        epilog=_epilog(name),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
 
@@ -372,13 +391,14 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_init(args: argparse.Namespace) -> int:
-    from digest.scaffold import init_blog, next_steps
+    from digest.scaffold import init_blog, next_steps, resolve_package
 
-    done = init_blog(args.dir, templates=args.templates, force=args.force)
+    package = resolve_package(args.package)  # before anything is written
+    done = init_blog(args.dir, package=package, templates=args.templates, force=args.force)
     for item in done:
         print(item.line())
     print("\nNext steps:")
-    print("\n".join(next_steps(args.dir, done, args.templates)))
+    print("\n".join(next_steps(args.dir, done, args.templates, package)))
     return EXIT_OK
 
 
