@@ -196,9 +196,7 @@ def test_release_builds_and_checks_both_distributions(release):
     script = _steps_by_id(release["jobs"]["build"])["build"]["run"]
     for command in ("python -m build --sdist --wheel", "twine check --strict", "--version"):
         assert command in script
-    assert (
-        "build --offline --date 2026-02-20 \\\n    --config examples/sample/config.yaml" in script
-    )
+    assert "build --offline --date 2026-02-20 \\\n  --config examples/sample/config.yaml" in script
 
 
 @pytest.mark.parametrize(("tag", "code"), [(f"v{__version__}", 0), ("v9.9.9", 1), ("0.1.0", 1)])
