@@ -1,14 +1,27 @@
-"""The docs tell the truth: commands, options and exit codes match the code."""
+"""The docs tell the truth: commands, options, config keys and exit codes match the code, the
+README's commands are the ones CI runs, and the MkDocs site builds with --strict."""
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from digest.cli import EXIT_CODES, _parser
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
+DOCS = REPO / "docs"
+ALL_DOCS = "\n".join(page.read_text(encoding="utf-8") for page in sorted(DOCS.glob("*.md")))
+MKDOCS = Path(sys.executable).with_name("mkdocs")
+
+
+def _commands() -> dict:
+    return _parser()._subparsers._group_actions[0].choices
 
 
 def test_ci_runs_exactly_the_readme_test_command():
@@ -18,31 +31,44 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert blocks[0] in ci
 
 
-def test_every_option_of_every_command_is_documented():
-    commands = _parser()._subparsers._group_actions[0].choices
-    for name, command in commands.items():
-        assert f"digest {name}" in README, name
+def test_readme_is_short_and_shows_the_offline_try():
+    assert len(README.splitlines()) <= 250
+    assert "digest build --offline --date 2026-02-20 --config examples/sample/config.yaml" in README
+    assert (REPO / "examples" / "sample" / "config.yaml").is_file()
+
+
+def test_every_command_and_option_is_documented():
+    for name, command in _commands().items():
+        assert f"## digest {name}" in ALL_DOCS, name
         for action in command._actions:
             for flag in action.option_strings:
                 if flag not in ("-h", "--help"):
-                    assert f"`{flag}" in README, f"{name} {flag}"
+                    assert f"`{flag}" in ALL_DOCS, f"{name} {flag}"
+    assert "`--version`" in ALL_DOCS or "digest --version" in ALL_DOCS
 
 
-def test_every_site_setting_is_in_the_config_table():
-    from digest.config import SiteSettings
+def _config_keys() -> list[str]:
+    from digest.config import _FIELDS, _SECTIONS
 
-    for name in SiteSettings.__dataclass_fields__:
-        assert f"`site.{name}`" in README, name
+    keys = [name for name in _FIELDS if name not in _SECTIONS]
+    keys += [f"{section}.{key}" for section, (fields, _) in _SECTIONS.items() for key in fields]
+    return keys
 
 
-def test_every_backfill_and_rebuild_option_is_documented():
-    commands = _parser()._subparsers._group_actions[0].choices
-    for name in ("backfill", "rebuild"):
-        assert f"digest {name}" in README, name
-        for action in commands[name]._actions:
-            for flag in action.option_strings:
-                if flag not in ("-h", "--help"):
-                    assert f"`{flag}" in README, (name, flag)
+def test_every_config_key_is_in_the_configuration_page():
+    page = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    keys = _config_keys()
+    assert "site.cache_dir" in keys and "weekly.max_papers" in keys and "languages" in keys
+    for key in keys:
+        # A key with sub-keys per language is documented as `title.ko`, `monthly.title.*`.
+        assert f"`{key}`" in page or f"`{key}." in page, key
+
+
+def test_every_config_key_is_in_the_reference_config_yaml():
+    reference = (REPO / "config.yaml").read_text(encoding="utf-8")
+    for key in _config_keys():
+        leaf = key.rsplit(".", 1)[-1]
+        assert re.search(rf"^#?\s*{re.escape(leaf)}:", reference, flags=re.M), key
 
 
 def test_every_template_is_documented():
@@ -53,6 +79,54 @@ def test_every_template_is_documented():
             assert f"`{stem}." in documented, template.name
 
 
-def test_every_exit_code_is_documented():
-    for _, code in EXIT_CODES:
-        assert re.search(rf"^\| {code} \|", README, flags=re.M), code
+def test_every_exit_code_is_documented_once():
+    page = (DOCS / "exit-codes.md").read_text(encoding="utf-8")
+    for _, code in {*EXIT_CODES, (None, 0)}:
+        assert re.search(rf"^\| {code} \|", page, flags=re.M), code
+    # One table: no other page, and not the README, has a row per exit code.
+    for other in [*sorted(DOCS.glob("*.md")), REPO / "README.md"]:
+        if other.name != "exit-codes.md":
+            rows = re.findall(r"^\| [0-6] \|", other.read_text(encoding="utf-8"), flags=re.M)
+            assert not rows, other.name
+
+
+def _mkdocs(config: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    if not MKDOCS.exists():
+        pytest.fail("mkdocs is not installed: pip install -e '.[test]'")
+    return subprocess.run(
+        [str(MKDOCS), "build", "--strict", "--config-file", str(config), "--site-dir", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.mark.slow
+def test_the_docs_site_builds_strict(tmp_path):
+    result = _mkdocs(REPO / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    for page in DOCS.glob("*.md"):
+        built = "index.html" if page.stem == "index" else f"{page.stem}/index.html"
+        assert (tmp_path / "site" / built).is_file(), page.name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("change", "finding"),
+    [
+        (("commands.md#the-install-source", "commands.md#no-such-heading"), "no-such-heading"),
+        (("(exit-codes.md)", "(exit-code.md)"), "exit-code.md"),
+    ],
+)
+def test_a_broken_link_fails_the_strict_build(tmp_path, change, finding):
+    copy = tmp_path / "repo"
+    shutil.copytree(DOCS, copy / "docs")
+    shutil.copy(REPO / "mkdocs.yml", copy / "mkdocs.yml")
+    page = copy / "docs" / "publishing.md"
+    text = page.read_text(encoding="utf-8")
+    assert change[0] in text
+    page.write_text(text.replace(change[0], change[1]), encoding="utf-8")
+    result = _mkdocs(copy / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 1
+    assert finding in result.stderr

@@ -149,8 +149,8 @@ def test_steps_use_pinned_major_versions_of_actions(job):
             assert re.fullmatch(r"actions/[\w-]+@v\d+", step["uses"]), step["uses"]
 
 
-def test_readme_chains_the_deploy_to_this_workflows_name(workflow):
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+def test_docs_chain_the_deploy_to_this_workflows_name(workflow):
+    readme = (REPO / "docs" / "publishing.md").read_text(encoding="utf-8")
     assert f"workflows: [{workflow['name']}]" in readme
 
 

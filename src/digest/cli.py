@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("digest")
 
-# The one place errors become exit codes; the README's table mirrors this.
+# The one place errors become exit codes; docs/exit-codes.md's table mirrors this.
 EXIT_OK = 0
 EXIT_CODES: tuple[tuple[type[DigestError], int], ...] = (
     (UsageError, 2),

@@ -195,7 +195,7 @@ def next_steps(root: Path, done: list[Scaffolded], templates: bool, package: str
         "On GitHub: Actions → Daily digest → Run workflow, to publish yesterday now; after that "
         "it runs every day at 01:17 UTC.",
         "If a workflow deploys your site on push, chain it: a push by the digest workflow does "
-        "not start it (see the digest README, 'Publish daily with GitHub Actions').",
+        "not start it (digest's docs/publishing.md: 'Deploying the site after the push').",
     ]
     return [f"  {number}. {step}" for number, step in enumerate(steps, start=1)]
 
