@@ -130,3 +130,14 @@ def test_a_broken_link_fails_the_strict_build(tmp_path, change, finding):
     result = _mkdocs(copy / "mkdocs.yml", tmp_path / "site")
     assert result.returncode == 1
     assert finding in result.stderr
+
+
+def test_help_shows_every_command_and_each_commands_own_examples(run):
+    top = run("--help").out
+    commands = _commands()
+    for name in commands:
+        assert re.search(rf"^  digest {name}\b", top, flags=re.M), name
+    for name in commands:
+        examples = run(name, "--help").out.split("examples:\n", 1)[1]
+        shown = set(re.findall(r"^  (?:\S+=\S+ )?digest (\w+)", examples, flags=re.M))
+        assert shown == {name}, (name, shown)
