@@ -91,7 +91,8 @@ def test_sdist_and_wheel_are_built_and_pass_twine_check(dist):
     with tarfile.open(dist / f"{wanted}.tar.gz") as sdist:
         names = set(sdist.getnames())
     # The sdist builds the same wheel: what the wheel force-includes must be in it.
-    for name in ("src/digest/_version.py", "templates/daily.ko.md", "config.yaml"):
+    shipped = ("templates/post.md", "templates/paper.md", "templates/languages/ko.yaml")
+    for name in ("src/digest/_version.py", *shipped, "config.yaml"):
         assert f"{wanted}/{name}" in names, name
     assert f"{wanted}/.github/workflows/daily-digest.yml" in names
     wheel = zipfile.ZipFile(dist / f"{wanted}-py3-none-any.whl")

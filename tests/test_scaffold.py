@@ -84,14 +84,37 @@ def test_templates_are_copied_and_used(run, tmp_path, hf_server):
     result = run("init", *RELEASE, "--templates")
     assert result.code == 0
     copied = tmp_path / TEMPLATES_NAME
-    assert {p.name for p in copied.iterdir()} >= {"daily.ko.md", "daily.en.md"}
+    assert {p.name for p in copied.iterdir()} >= {"post.md", "paper.md"}
     assert f"templates_dir: {TEMPLATES_NAME}" in (tmp_path / "config.yaml").read_text()
     # The copies are the ones digest uses: edit one and build.
-    mine = copied / "daily.en.md"
+    mine = copied / "post.md"
     mine.write_text("My own digest of {{ count }} papers.\n", encoding="utf-8")
     assert run("build", "--date", "2026-02-20").code == 0
     post = tmp_path / "_posts" / "2026-02-20-daily-papers-2026-02-20-en.md"
     assert post.read_text().endswith("---\n\nMy own digest of 13 papers.\n")
+
+
+def test_templates_copy_the_paper_partial_and_the_languages(run, tmp_path, hf_server):
+    assert run("init", *RELEASE, "--templates").code == 0
+    copied = tmp_path / TEMPLATES_NAME
+    shipped = REPO / "templates"
+    assert sorted(p.name for p in (copied / "languages").iterdir()) == sorted(
+        p.name for p in (shipped / "languages").glob("*.yaml")
+    )
+    for name in ("paper.md", "post.md", "languages/ko.yaml"):
+        assert (copied / name).read_bytes() == (shipped / name).read_bytes()
+    assert not (copied / "site").exists()  # the site's templates stay packaged
+    # Both are the ones a build reads: a word and the partial, edited.
+    words = copied / "languages" / "en.yaml"
+    words.write_text(
+        words.read_text().replace('affiliation: "Affiliation"', 'affiliation: "Lab"'), "utf-8"
+    )
+    paper = copied / "paper.md"
+    paper.write_text("PAPER {{ entry.rank }}\n" + paper.read_text(), encoding="utf-8")
+    assert run("build", "--date", "2026-02-20").code == 0
+    post = (tmp_path / "_posts" / "2026-02-20-daily-papers-2026-02-20-en.md").read_text()
+    assert "PAPER 1" in post and "PAPER 13" in post
+    assert "🏛️ Lab: " in post and "Affiliation" not in post
 
 
 def test_templates_with_a_kept_config_say_what_to_set(run, tmp_path):

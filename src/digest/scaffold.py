@@ -11,17 +11,18 @@ from importlib import resources
 from pathlib import Path
 
 from digest import __version__, write
-from digest.config import SiteSettings
 from digest.errors import UsageError
 from digest.installed import DISTRIBUTION, install_requirement, is_local
 from digest.rebuild import MANIFEST
-from digest.render import default_templates_dir
+from digest.sections import SiteSettings
+from digest.templating import default_templates_dir
 from digest.write import Outcome
 
 CONFIG_NAME = "config.yaml"
 WORKFLOW_NAME = ".github/workflows/daily-digest.yml"
 # Jekyll neither builds nor publishes a folder whose name starts with "_" unless it knows it.
 TEMPLATES_NAME = "_digest/templates"
+COPIED_LANGUAGES = "languages"
 GITIGNORE_NAME = ".gitignore"
 GITIGNORE_HEADER = "# digest"
 # Every file digest writes but the posts and the archive. The archive (archive_dir) stays in
@@ -127,12 +128,19 @@ def init_blog(
         _create(root, WORKFLOW_NAME, workflow_text(package), force),
     ]
     if templates:
-        for source in sorted(default_templates_dir().iterdir()):
-            if source.is_file():
-                name = f"{TEMPLATES_NAME}/{source.name}"
-                done.append(_create(root, name, source.read_text(encoding="utf-8"), force))
+        for name, text in copied_templates():
+            done.append(_create(root, f"{TEMPLATES_NAME}/{name}", text, force))
     done.append(_gitignore(root))
     return done
+
+
+def copied_templates() -> list[tuple[str, str]]:
+    """What `init --templates` copies: the post template, the paper partial, the README and
+    every language file (what a blog overrides); the site's templates stay packaged."""
+    base = default_templates_dir()
+    files = sorted(p for p in base.iterdir() if p.is_file())
+    files += sorted((base / COPIED_LANGUAGES).glob("*.yaml"))
+    return [(p.relative_to(base).as_posix(), p.read_text(encoding="utf-8")) for p in files]
 
 
 def _create(root: Path, name: str, text: str, force: bool) -> Scaffolded:
