@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.cli import EXIT_CODES, _parser
+from digest.cli import COMMANDS, EXIT_CODES, _parser
 from digest.config import Config
 from digest.settings import declared, default_of
 
@@ -56,6 +56,13 @@ def test_every_template_is_documented():
         if template.name != "README.md":
             stem = template.name.split(".")[0]
             assert f"`{stem}." in documented, template.name
+
+
+def test_commands_page_shows_every_commands_examples(built):
+    page = _text((built / "commands" / "index.html").read_text(encoding="utf-8"))
+    for command in COMMANDS:
+        for line in command.examples.splitlines():
+            assert line.strip() in page, line
 
 
 def test_every_exit_code_is_documented_once():
@@ -119,7 +126,7 @@ def test_configuration_page_shows_every_declared_setting(built):
     too, once declared) has its row, with its default and its doc line, on the built page."""
     sys.path.insert(0, str(DOCS / "hooks"))
     try:
-        from settings_table import shown
+        from generated import shown
     finally:
         sys.path.pop(0)
     page = (built / "configuration" / "index.html").read_text(encoding="utf-8")

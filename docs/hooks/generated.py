@@ -1,5 +1,6 @@
-"""MkDocs hook: the configuration page's tables, written at build time from the settings
-declared once in digest (key, default, doc line), so a new setting needs no docs edit."""
+"""MkDocs hook: the docs' reference parts, written at build time from what digest declares
+once: the configuration tables from the settings (key, default, doc line), the commands'
+examples from the CLI's table. A new setting or example needs no docs edit."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from typing import Any
 
 import yaml
 
+from digest.cli import COMMANDS
 from digest.config import Config
 from digest.settings import declared, default_of
 
-# Where on docs/configuration.md the tables go.
-MARKER = "<!-- settings: generated from the declarations, do not edit -->"
+# Where each page's generated part goes: page -> (marker line, what replaces it).
+SETTINGS_MARKER = "<!-- settings: generated from the declarations, do not edit -->"
+EXAMPLES_MARKER = "<!-- examples: generated from the commands, do not edit -->"
 
 
 def shown(value: Any) -> str:
@@ -57,9 +60,26 @@ def tables() -> str:
     return "\n".join(blocks) + "\n"
 
 
+def examples() -> str:
+    """Every command's examples, as its --help shows them, in one code block."""
+    lines = [line for command in COMMANDS for line in command.examples.splitlines()]
+    lines += [
+        "  digest --version",
+        "  digest COMMAND --help                 its options and examples",
+    ]
+    return "\n".join(f"  {line}" for line in lines) + "\n"
+
+
+GENERATED = {
+    "configuration.md": (SETTINGS_MARKER, tables),
+    "commands.md": (EXAMPLES_MARKER, examples),
+}
+
+
 def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
-    if page.file.src_uri != "configuration.md":
+    if page.file.src_uri not in GENERATED:
         return markdown
-    if MARKER not in markdown:
-        raise ValueError(f"docs/configuration.md lost its marker line {MARKER!r}")
-    return markdown.replace(MARKER, tables())
+    marker, make = GENERATED[page.file.src_uri]
+    if marker not in markdown:
+        raise ValueError(f"docs/{page.file.src_uri} lost its marker line {marker!r}")
+    return markdown.replace(marker, make())
