@@ -205,7 +205,7 @@ COMMANDS = (
             _opt(
                 "--templates",
                 None,
-                "also copy the post templates into DIR/_digest/templates to edit them",
+                "also copy post.md, paper.md and languages/ into DIR/_digest/templates to edit",
             ),
             _opt("--force", None, "replace files that already exist"),
             _opt(
