@@ -60,6 +60,11 @@ class ApiSettings:
     max_retry_wait: float = 60.0
     max_total_seconds: float = 300.0
     page_size: int = 100
+    # The largest recorded day is 180 KB (28 papers): 8 MiB is ~45 times that, and a whole
+    # 100-paper page of the longest recorded items (11 KB each) would be 1.1 MB.
+    max_response_bytes: int = 8 * 1024 * 1024
+    max_items: int = 1000  # papers a day; real days list 5 to ~100
+    token_env: str | None = "HF_TOKEN"
 
 
 DEFAULT_SITE_TITLES = {"ko": "Hugging Face 일간 논문", "en": "Hugging Face Daily Papers"}
@@ -359,6 +364,9 @@ _API_FIELDS: dict[str, Checker] = {
     "max_retry_wait": _number(0),
     "max_total_seconds": _number(1),
     "page_size": _integer(1, 100),
+    "max_response_bytes": _integer(1024),
+    "max_items": _integer(1),
+    "token_env": _optional(_text),
 }
 
 _LOCK_FIELDS: dict[str, Checker] = {
