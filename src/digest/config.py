@@ -229,7 +229,7 @@ def _timezone(value: Any) -> str:
     name = _text(value)
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         raise ValueError(f"unknown time zone {name!r} (use an IANA name like Asia/Seoul)") from None
     return name
 
@@ -434,7 +434,7 @@ def _check_section(
 ) -> dict[str, Any]:
     values = {}
     for key, value in raw.items():
-        name = f"{prefix}{key}"
+        name = _clip(f"{prefix}{key}")
         if key not in fields:
             close = difflib.get_close_matches(str(key), list(fields), n=1)
             hint = f" (did you mean '{prefix}{close[0]}'?)" if close else ""
@@ -443,7 +443,7 @@ def _check_section(
         try:
             values[key] = fields[key](value)
         except ValueError as exc:
-            problems.append(f"{name}: {exc}")
+            problems.append(f"{name}: {_clip(str(exc))}")
     return values
 
 
@@ -459,6 +459,30 @@ def _check_sections(values: dict[str, Any], problems: list[str]) -> dict[str, di
     return sections
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases: a few hundred bytes of nested aliases expand to
+    gigabytes (a "billion laughs"), and a settings file has no need for them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a config file", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+# How much of a bad value an error line may quote.
+QUOTE_LIMIT = 100
+
+
+def _clip(text: str) -> str:
+    """An error's text, cut so that it quotes at most ~QUOTE_LIMIT characters of a value."""
+    if len(text) <= QUOTE_LIMIT + 60:
+        return text
+    return f"{text[: QUOTE_LIMIT + 40]}… ({len(text):,} characters in all)"
+
+
 def _read_yaml(path: Path) -> Mapping[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -467,12 +491,12 @@ def _read_yaml(path: Path) -> Mapping[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"cannot read: {exc}"], str(path)) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_NoAliasLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError([f"invalid YAML at {where}{reason}"], str(path)) from None
+        raise ConfigError([f"invalid YAML at {where}{_clip(reason)}"], str(path)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
