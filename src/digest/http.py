@@ -82,7 +82,8 @@ def request(
                 method,
                 url,
                 headers=headers,
-                timeout=min(timeout, remaining),
+                # Connecting is bounded by what is left; after that the watchdog is.
+                timeout=(min(timeout, remaining), timeout),
                 stream=True,
                 allow_redirects=False,
                 # Per-request hooks replace the session's: keep those too.
