@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import logging
 import os
 import signal
 import sys
@@ -70,6 +71,15 @@ def live_children() -> list[str]:
             continue
         found.append(f"{entry.name} {cmdline.strip()[:120]}")
     return found
+
+
+@pytest.fixture(autouse=True)
+def _fresh_digest_logger() -> None:
+    """Each test starts with the `digest` logger as a library user has it: an in-process CLI
+    run before (`-q`, no propagation to the root) must not hide a later test's log records."""
+    logger = logging.getLogger("digest")
+    logger.handlers[:], logger.propagate = [], True
+    logger.setLevel(logging.NOTSET)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,7 +9,7 @@ from urllib.request import urlopen
 import pytest
 
 from digest.models import paper_from_item, visible_text
-from digest.serve import serving
+from digest.site.serve import serving
 from digest.texmath import drop_unsafe_links
 
 

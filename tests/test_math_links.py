@@ -17,7 +17,7 @@ import pytest
 
 from cdp import chromium
 from conftest import fixture_items
-from digest.serve import serving
+from digest.site.serve import serving
 from jekyll_site import EXAMPLE_SITE, INSTALL_HINT, run_jekyll
 from system_tools import REPO, missing, require_tool
 

@@ -15,7 +15,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from digest import __version__, http
+from digest import http
+from digest._version import __version__
 from digest.config import ApiSettings
 from digest.errors import ResponseTooLarge, ResponseTooSlow, UpstreamInvalid, UpstreamUnavailable
 from digest.http import where as _where
