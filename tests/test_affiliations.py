@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from digest import arxiv, openalex
+from digest import arxiv, http, openalex
 from digest.affiliations import RETRY_AFTER, Affiliation, Clients, find_affiliations
 from digest.arxiv import ArxivClient
 from digest.lookup import FAILED, FOUND, MISSING, NONE, UNREADABLE
@@ -79,7 +79,7 @@ def test_a_huge_page_is_read_only_until_the_author_block_ends(server):
     started = time.monotonic()
     lookup = client.institutions("2602.00002")
     assert lookup.names == ("Seoul National University", "Carnegie Mellon University")
-    assert client.bytes_read < 64 * 1024
+    assert client.bytes_read <= http.CHUNK  # the first piece holds the block
     assert time.monotonic() - started < 2
     time.sleep(0.2)  # let the server notice the closed connection
     assert server.server.bytes_sent < len(big) // 2
@@ -92,7 +92,7 @@ def test_a_block_that_never_ends_stops_at_the_byte_limit(server):
     client = ArxivClient(server.url, 50)
     lookup = client.institutions("2602.00003")
     assert (lookup.status, lookup.reason) == (UNREADABLE, "author block cut off")
-    assert client.bytes_read == arxiv.MAX_BYTES
+    assert arxiv.MAX_BYTES - http.CHUNK < client.bytes_read <= arxiv.MAX_BYTES
 
 
 def test_no_html_yet_is_missing(server):
@@ -119,7 +119,7 @@ def test_a_page_without_an_author_block_is_read_only_to_its_abstract(server):
     client = ArxivClient(server.url, 50)
     lookup = client.institutions("2602.00012")
     assert (lookup.status, lookup.reason) == (UNREADABLE, "no author block")
-    assert client.bytes_read < 64 * 1024
+    assert client.bytes_read <= 2 * http.CHUNK
 
 
 def test_one_429_is_waited_out(server):
@@ -233,7 +233,8 @@ def test_first_source_that_yields_and_the_hf_organization_wins(tmp_path):
         )
         papers = [P("2602.13514", organization="NAVER"), P("2602.13515"), P("2602.13516")]
         report = find_affiliations(papers, config, tmp_path, now=NOW)
-        assert arxiv_host.requests == ["/html/2602.13515", "/html/2602.13516"]
+        # Threads ask in any order.
+        assert sorted(arxiv_host.requests) == ["/html/2602.13515", "/html/2602.13516"]
         assert [path.split("?")[0] for path in openalex_host.requests] == [
             "/works/doi:10.48550/arXiv.2602.13515"
         ]

@@ -93,6 +93,8 @@ def test_installed_wheel_scaffolds_a_blog(wheel, tmp_path):
         (".github/workflows/daily-digest.yml", ".github/workflows/daily-digest.yml"),
         ("config.yaml", "config.yaml"),
         ("_digest/templates/post.md", "templates/post.md"),
+        ("_digest/templates/paper.md", "templates/paper.md"),
+        ("_digest/templates/languages/ko.yaml", "templates/languages/ko.yaml"),
     ]:
         made = (
             (REPO / original)

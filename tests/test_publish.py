@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.scaffold import init_blog
+from digest.scaffold import default_package, init_blog
 from gitrepo import Remote, git, git_env, make_remote
 from hf_server import FIXTURES, RunningServer
 from system_tools import program
@@ -91,7 +91,7 @@ def blog(tmp_path: Path, hf_server: RunningServer) -> Iterator[Blog]:
     env = git_env(tmp_path / "home")
     env["DIGEST_API_BASE_URL"] = hf_server.url
     seed = tmp_path / "seed"
-    init_blog(seed)
+    init_blog(seed, package=default_package())
     config = seed / "config.yaml"
     fast = _set(config.read_text(encoding="utf-8"), retries="1", backoff="0.01", timeout="5")
     config.write_text(fast, encoding="utf-8")

@@ -45,7 +45,10 @@ class ArxivClient:
         parser = AuthorBlockParser()
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
 
+        seen = [0]  # bytes of the body fed to the parser (all there is of a page cut short)
+
         def enough(chunk: bytes) -> bool:
+            seen[0] += len(chunk)
             parser.feed(decoder.decode(chunk))
             return parser.done
 
@@ -64,7 +67,7 @@ class ArxivClient:
         except httpget.Failed as exc:
             return Lookup(FAILED, reason=str(exc))
         with self._count:
-            self.bytes_read += len(answer.body)
+            self.bytes_read += seen[0]
         if answer.status == 404:
             return Lookup(MISSING, reason="no HTML (404)")
         if answer.status != 200:

@@ -1,8 +1,6 @@
-"""Bounded GETs for the enrichment services: a shared rate limit, a deadline and a byte limit.
-
-A stand-in for the shared bounded-HTTP helper being built in another branch; `arxiv` and
-`openalex` use only `RateLimiter`, `get` and `Failed`, so swapping it is local to them.
-"""
+"""The enrichment services' GET (arXiv, OpenAlex): a rate limit shared by threads, same-host
+redirects and one retry, over the one bounded request of `digest.http` (deadline, byte limit,
+early stop)."""
 
 from __future__ import annotations
 
@@ -14,19 +12,14 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from digest import __version__
+from digest import __version__, http
+from digest.errors import ResponseTooLarge, ResponseTooSlow, UpstreamInvalid
 
 USER_AGENT = f"digest/{__version__} (Hugging Face daily papers to Jekyll; affiliations)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 3
-CHUNK = 16 * 1024
-_TRANSIENT = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
+_TRANSIENT = (requests.RequestException, OSError)
 
 
 class Failed(Exception):
@@ -39,6 +32,7 @@ class Answer:
     body: bytes
     url: str
     complete: bool  # the whole body was read (not stopped early, not cut at the byte limit)
+    retry_after: str | None = None
 
 
 class RateLimiter:
@@ -82,16 +76,14 @@ def get(
     max_retry_wait: float = 10.0,
 ) -> Answer:
     """GET `url` (same-host redirects, one retry on 429/5xx), reading the body only until
-    `enough(chunk)` says so, `max_bytes` are in, or `deadline` (monotonic) passes."""
+    `enough(piece)` says so, `max_bytes` are in (then `complete` is False), or `deadline`
+    (monotonic) passes."""
     for attempt in (0, 1):
-        response = _send(session, url, limiter, timeout, deadline)
-        with response:
-            if response.status_code == 200:
-                return _read(response, deadline, max_bytes, enough)
-            status = response.status_code
-            wait = _retry_after(response.headers.get("Retry-After"))
+        answer = _send(session, url, limiter, timeout, deadline, max_bytes, enough)
+        status = answer.status
         if status not in RETRY_STATUSES:
-            return Answer(status, b"", response.url, True)
+            return answer
+        wait = _retry_after(answer.retry_after)
         if status == 429:
             limiter.pause(wait or 1.0)
         if attempt or wait > max_retry_wait or time.monotonic() + wait >= deadline:
@@ -101,50 +93,44 @@ def get(
 
 
 def _send(
-    session: requests.Session, url: str, limiter: RateLimiter, timeout: float, deadline: float
-) -> requests.Response:
-    origin = urlsplit(url)[:2]
-    for _ in range(MAX_REDIRECTS + 1):
-        limiter.wait()
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise Failed("timed out")
-        try:
-            response = session.get(
-                url, timeout=min(timeout, left), stream=True, allow_redirects=False
-            )
-        except _TRANSIENT as exc:
-            raise Failed(_describe(exc)) from None
-        if response.status_code not in REDIRECT_STATUSES:
-            return response
-        response.close()
-        url = urljoin(url, response.headers.get("Location", ""))
-        if urlsplit(url)[:2] != origin:
-            raise Failed("redirected to another host")
-    raise Failed("too many redirects")
-
-
-def _read(
-    response: requests.Response,
+    session: requests.Session,
+    url: str,
+    limiter: RateLimiter,
+    timeout: float,
     deadline: float,
     max_bytes: int,
     enough: Callable[[bytes], bool] | None,
 ) -> Answer:
-    parts: list[bytes] = []
-    size = 0
-    try:
-        for chunk in response.iter_content(CHUNK):
-            parts.append(chunk)
-            size += len(chunk)
-            if enough is not None and enough(chunk):
-                return Answer(200, b"".join(parts), response.url, False)
-            if size >= max_bytes:
-                return Answer(200, b"".join(parts)[:max_bytes], response.url, False)
-            if time.monotonic() > deadline:
-                raise Failed("timed out")
-    except _TRANSIENT as exc:
-        raise Failed(_describe(exc)) from None
-    return Answer(200, b"".join(parts), response.url, True)
+    origin = urlsplit(url)[:2]
+    for _ in range(MAX_REDIRECTS + 1):
+        limiter.wait()
+        if deadline - time.monotonic() <= 0:
+            raise Failed("timed out")
+        try:
+            got = http.request(
+                session,
+                "GET",
+                url,
+                deadline=deadline,
+                max_bytes=max_bytes,
+                timeout=timeout,
+                enough=enough,
+            )
+        except ResponseTooLarge:
+            return Answer(200, b"", url, False)  # what `enough` saw is all there is
+        except ResponseTooSlow:
+            raise Failed("timed out") from None
+        except UpstreamInvalid as exc:
+            raise Failed(f"unreadable answer ({type(exc).__name__})") from None
+        except _TRANSIENT as exc:
+            raise Failed(_describe(exc)) from None
+        if got.status not in REDIRECT_STATUSES:
+            retry_after = got.headers.get("Retry-After")
+            return Answer(got.status, got.body, got.url, got.complete, retry_after)
+        url = urljoin(url, got.headers.get("Location", ""))
+        if urlsplit(url)[:2] != origin:
+            raise Failed("redirected to another host")
+    raise Failed("too many redirects")
 
 
 def _retry_after(value: str | None) -> float:

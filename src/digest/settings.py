@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable
-from dataclasses import MISSING, Field, field
+from collections.abc import Callable, Iterator
+from dataclasses import MISSING, Field, field, fields
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -78,7 +78,7 @@ def timezone(value: Any) -> str:
     name = nonempty(value)
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         raise ValueError(f"unknown time zone {name!r} (use an IANA name like Asia/Seoul)") from None
     return name
 
@@ -173,6 +173,17 @@ def script_url(value: Any) -> str:
     return http_url(value)
 
 
+# How much of a bad value an error line may quote.
+QUOTE_LIMIT = 100
+
+
+def clip(text: str) -> str:
+    """An error's text, cut so that it quotes at most ~QUOTE_LIMIT characters of a value."""
+    if len(text) <= QUOTE_LIMIT + 60:
+        return text
+    return f"{text[: QUOTE_LIMIT + 40]}… ({len(text):,} characters in all)"
+
+
 def setting(
     default: Any, check: Checker, doc: str, *, key: str | None = None, path: bool = False
 ) -> Any:
@@ -198,3 +209,14 @@ def default_of(item: Field[Any]) -> Any:
         return item.default
     assert item.default_factory is not MISSING
     return item.default_factory()
+
+
+def declared(kind: type, prefix: str = "") -> Iterator[tuple[str, Field[Any]]]:
+    """Every setting and section of the settings class `kind`, as (dotted key, its field), a
+    section before its settings: what config.yaml and docs/configuration.md are held to."""
+    for item in fields(kind):
+        if item.metadata:
+            key = prefix + key_of(item)
+            yield key, item
+            if "section" in item.metadata:
+                yield from declared(item.metadata["section"], key + ".")
