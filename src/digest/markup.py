@@ -25,7 +25,7 @@ from markdown.util import AtomicString
 
 EXTENSIONS = ("tables", "fenced_code")
 # Part of every cache key: a new digest or Markdown release never reuses old HTML.
-RENDERER = f"digest-markup-1 markdown-{markdown.__version__}"
+RENDERER = f"digest-markup-2 markdown-{markdown.__version__}"
 # Below this many posts a process pool costs more than it saves.
 PARALLEL_FROM = 64
 
@@ -83,6 +83,9 @@ _INLINE_MATH = (
     r"|(?<![\\$])\$(?P<d>[^\s$](?:[^$\n]*?[^\s\\$])?)\$(?!\d)"
 )
 _DISPLAY_MATH = re.compile(r"\s*(?:\$\$(.+?)\$\$|\\\[(.+?)\\\])\s*", re.S)
+# How `render` writes a `$` of prose: raw HTML, the one piece of it this module reads as HTML,
+# so the page shows `$` in an element of its own (MathJax never pairs it with another).
+ESCAPED_DOLLAR = "<span>&#36;</span>"
 # Text that MathJax would typeset: decides whether a page loads MathJax at all.
 _MATH_HINT = re.compile(r"\$|&#0*36;|&#x0*24;|&dollar;|\\\(|\\\[", re.I)
 
@@ -107,6 +110,7 @@ _TRIGGERS = {
     "em_strong2": "_",
     "not_strong": "*_",
     "math": "$\\",
+    "dollar": "<",
 }
 
 
@@ -191,6 +195,15 @@ class _DisplayMath(BlockProcessor):
         div.text = AtomicString(f"\\[{tex}\\]")
 
 
+class _EscapedDollar(InlineProcessor):
+    """`render`'s escaped `$` → `<span>$</span>`, as kramdown passes that raw HTML through."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
+        node = etree.Element("span")
+        node.text = AtomicString("$")
+        return node, m.start(0), m.end(0)
+
+
 class _InlineMath(InlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
         if m.group("bracket") is not None:
@@ -253,6 +266,8 @@ class SafeHtmlExtension(Extension):
         md.parser.blockprocessors.register(_DisplayMath(md.parser), "display_math", 95)
         # After code spans (190), before backslash escapes (180), which would eat `\(`.
         md.inlinePatterns.register(_InlineMath(_INLINE_MATH, md), "math", 185)
+        # Before entities (70) and autolinks (120) take the element apart; after code spans.
+        md.inlinePatterns.register(_EscapedDollar(re.escape(ESCAPED_DOLLAR), md), "dollar", 186)
         # Pretty-printing only adds newlines; skipping it saves a tenth of the time.
         md.treeprocessors.deregister("prettify")
         md.treeprocessors.register(_AllowList(md), "allow_list", 1)
@@ -298,7 +313,9 @@ def to_html(text: str) -> str:
 
 
 def has_math(html: str) -> bool:
-    """Whether MathJax would find anything to typeset in this HTML."""
+    """Whether MathJax would find anything to typeset in this HTML (a post's Markdown too)."""
+    for dollar in (ESCAPED_DOLLAR, "<span>$</span>"):  # prose, before and after to_html
+        html = html.replace(dollar, "")
     return _MATH_HINT.search(html) is not None
 
 

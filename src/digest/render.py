@@ -36,17 +36,19 @@ class SafeMarkdown(str):
 
 # Escaping untrusted text for both kramdown (Jekyll) and Python-Markdown: backslash escapes
 # where both parsers honour them, HTML entities for the rest. `{` and `}` become entities so
-# `{{`/`{%` never reach Liquid even where render_with_liquid is unsupported (Jekyll 3).
+# `{{`/`{%` never reach Liquid even where render_with_liquid is unsupported (Jekyll 3). `'` is
+# kept as typed: no Markdown reads it as syntax (kramdown's default smart_quotes curls it, as
+# it does every apostrophe of the blog; the example site's `smart_quotes` keeps it straight).
 _BACKSLASHED = "\\`*_[]#"
 _ENTITIES = {
     "&": "&amp;",
     "<": "&lt;",
     ">": "&gt;",
     '"': "&quot;",
-    "'": "&#39;",
     "|": "&#124;",
     # MathJax reads the page, not the Markdown: where it takes `$` as a delimiter (Chirpy does),
-    # two dollars of prose would become math. An element of its own keeps each one apart.
+    # two dollars of prose would become math. An element of its own keeps each one apart;
+    # `digest site` reads this exact element as one (markup.ESCAPED_DOLLAR).
     "$": "<span>&#36;</span>",
     "{": "&#123;",
     "}": "&#125;",
