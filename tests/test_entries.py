@@ -30,8 +30,20 @@ KO = {
 EN = {
     "week": "{ordinal} week of {month} {year}",
     "month": "{month} {year}",
-    "months": "January February March April May June July August September October "
-    "November December".split(),
+    "months": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
     "ordinals": ["first", "second", "third", "fourth", "fifth"],
 }
 
