@@ -10,7 +10,7 @@ import pytest
 
 from cdp import chromium
 from digest.serve import serving
-from site_helpers import GOLDEN, HOSTILE, copy_posts
+from site_helpers import GOLDEN, HOSTILE, REPO, copy_posts
 
 pytestmark = pytest.mark.browser
 
@@ -51,8 +51,8 @@ def korean_font() -> None:
 
 @pytest.fixture
 def site_url(tmp_path, run, write_config):
-    copy_posts(tmp_path / "_posts", GOLDEN, HOSTILE)
-    write_config('site:\n  mathjax_url: "/vendor/mathjax/tex-chtml.js"\n')
+    copy_posts(tmp_path / "_posts", GOLDEN, HOSTILE, REPO / "tests" / "fixtures" / "site")
+    write_config('site:\n  mathjax_url: "/vendor/mathjax/tex-chtml.js"\n  thumbnails: true\n')
     result = run("site")
     assert result.code == 0, result.err
     stub = tmp_path / "_site" / "vendor" / "mathjax" / "tex-chtml.js"
@@ -71,7 +71,7 @@ def page(browser_binary, tmp_path):
 @pytest.mark.parametrize(
     ("path", "heading"),
     [
-        ("", "Notes on $O(n^2)$ attention"),  # the newest Korean post, hand-written
+        ("", "일간 다이제스트"),  # the list of daily digests, not the newest post
         ("posts/daily-papers-2026-02-20-ko/", "Hugging Face 일간 논문 - 2026-02-20"),
         ("posts/daily-papers-2026-02-20-en/", "Hugging Face Daily Papers - 2026-02-20"),
         ("en/archive/", "Archive"),
@@ -86,6 +86,45 @@ def test_pages_load_cleanly(page, site_url, tmp_path, path, heading):
     assert page.evaluate("document.querySelector('main').getBoundingClientRect().width") <= 800
     shot = page.screenshot(tmp_path / f"{path.strip('/').replace('/', '_') or 'home'}.png")
     assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("확산", "SpargeAttention2: Trainable Sparse Attention"),  # inside 확산 모델을
+        ("사전분포로", "Unified Latents (UL): How to train your latents"),
+        ("tsinghua sparse", "SpargeAttention2: Trainable Sparse Attention"),
+    ],
+)
+def test_search_finds_papers_by_korean_and_english_words(page, site_url, tmp_path, query, first):
+    problems = page.open(f"{site_url}ko/search/?q={query}")
+    assert not problems, problems
+    found = page.evaluate("[...document.querySelectorAll('.results li > a')].map(a => a.text)")
+    assert found and found[0] == first, found
+    href = page.evaluate("document.querySelector('.results li > a').getAttribute('href')")
+    assert href.startswith("../../posts/") and "#arxiv-" in href
+    assert page.evaluate("document.querySelector('.status').textContent").endswith("건")
+    assert not page.open(f"{site_url}ko/search/?q=없는낱말xyz")
+    assert page.evaluate("document.querySelector('.status').textContent") == "찾은 결과가 없습니다."
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots_of_home_and_search(page, site_url, tmp_path, scheme):
+    page.send(
+        "Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": scheme}]
+    )
+    for name, path in (
+        ("home", ""),
+        ("search", "ko/search/?q=확산"),
+        ("post", "posts/daily-papers-2026-02-26-ko/"),
+    ):
+        assert not page.open(site_url + path)
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == {"light": "rgb(253, 253, 252)", "dark": "rgb(21, 23, 26)"}[scheme]
+        shot = page.screenshot(tmp_path / f"{name}-{scheme}.png")
+        assert shot.stat().st_size > 10_000
+        if os.environ.get("DIGEST_SCREENSHOTS"):
+            shutil.copy(shot, os.environ["DIGEST_SCREENSHOTS"])
 
 
 def test_korean_is_drawn_with_a_real_korean_font(korean_font, page, site_url):

@@ -23,7 +23,10 @@ RIGHT = '<{0} style="text-align: right;">1</{0}>'
         ("[x](JaVa\tScRiPt:alert(1))", "<p><a>x</a></p>"),
         ("[x](<javascript:alert(1)>)", "<p><a>x</a></p>"),
         ("[r]: javascript:alert(1)\n\n[x][r]", "<p><a>x</a></p>"),
-        ("![x](data:image/svg+xml,<svg onload=alert(1)>)", '<p><img alt="x"></p>'),
+        (
+            "![x](data:image/svg+xml,<svg onload=alert(1)>)",
+            '<p><img alt="x" decoding="async" loading="lazy"></p>',
+        ),
         ("<javascript:alert(1)>", "<p>&lt;javascript:alert(1)&gt;</p>"),
         (
             "[ok](../a/ 'T') [m](mailto:a@b.c)",

@@ -77,6 +77,7 @@ class SiteSettings:
     feed_entries: int = 20
     recent: int = 10
     cache_dir: Path | None = Path(".digest-cache")
+    thumbnails: bool = False  # each digest's lead image in the lists (lazy-loaded)
 
     def title_for(self, lang: str) -> str:
         return self.title.get(lang) or next(iter(self.title.values()), "Daily Papers")
@@ -349,6 +350,7 @@ _SITE_FIELDS: dict[str, Checker] = {
     "feed_entries": _integer(1),
     "recent": _integer(1),
     "cache_dir": _optional(_text),
+    "thumbnails": _boolean,
 }
 
 _API_FIELDS: dict[str, Checker] = {

@@ -24,7 +24,7 @@ from digest import write
 log = logging.getLogger(__name__)
 
 MANIFEST = "site-manifest.json"
-FORMAT = 1
+FORMAT = 2  # 2: posts keep description, image, period, organizations, keywords
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Html:
     post: Any  # SitePost
     on: str  # the page it is shown on (its relative links are rebased for that page)
     markup: bool = True  # False: a plain string the template escapes (feeds)
+    view: str = "body"  # or "summary" (a feed entry's HTML), "index" (search records)
 
 
 class Fingerprints:
@@ -49,7 +50,7 @@ class Fingerprints:
     def _canonical(self, value: Any) -> Any:
         """A JSON-able form of a page context; callables are left out (they derive from the URL)."""
         if isinstance(value, Html):
-            return ["html", value.post.body_key, value.on, value.markup]
+            return ["html", value.post.body_key, value.on, value.markup, value.view]
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             # Keyed by id() while the object is held in the memo (it cannot be reused meanwhile).
             kept = self.memo.get(id(value))

@@ -64,7 +64,14 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
+    **{f"h{n}": {"id"} for n in range(1, 7)},
 }
+# An anchor: kramdown's id characters; nothing a script or a CSS selector would trip on.
+SAFE_ID = re.compile(r"[A-Za-z][\w-]{0,80}")
+# kramdown's `### Title {#id}`: a paper's entry gets its anchor. Not the attr_list extension:
+# that also puts any attribute on fenced code, which is stashed past the allow-list.
+_HEADING_TAGS = frozenset(f"h{n}" for n in range(1, 7))
+_HEADING_ID = re.compile(r"\s*\{#([A-Za-z][\w-]{0,80})\}\s*$")
 URL_ATTRIBUTES = frozenset({"href", "src"})
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # The only class and style values our own extensions and the tables/fenced_code ones produce.
@@ -235,7 +242,29 @@ def _safe_attribute(tag: str, name: str, value: str) -> str | None:
         return value if value in ("left", "right", "center") else None
     if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
         return None
+    if name == "id":
+        return value if SAFE_ID.fullmatch(value) else None
     return safe_link(value) if name in URL_ATTRIBUTES else value
+
+
+class _HeadingIds(Treeprocessor):
+    """`{#id}` at the end of a heading becomes its id, as kramdown reads it."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag not in _HEADING_TAGS:
+                continue
+            last = element[-1] if len(element) else None
+            text = (last.tail if last is not None else element.text) or ""
+            match = _HEADING_ID.search(text)
+            if match is None:
+                continue
+            rest = text[: match.start()]
+            if last is not None:
+                last.tail = rest
+            else:
+                element.text = rest
+            element.set("id", match.group(1))
 
 
 class _AllowList(Treeprocessor):
@@ -254,6 +283,8 @@ class _AllowList(Treeprocessor):
                     kept[name] = safe
             element.attrib.clear()
             element.attrib.update(kept)
+            if element.tag == "img":  # thumbnails: fetched when scrolled to, not with the page
+                element.attrib.update(loading="lazy", decoding="async")
 
 
 class SafeHtmlExtension(Extension):
@@ -270,6 +301,7 @@ class SafeHtmlExtension(Extension):
         md.inlinePatterns.register(_EscapedDollar(re.escape(ESCAPED_DOLLAR), md), "dollar", 186)
         # Pretty-printing only adds newlines; skipping it saves a tenth of the time.
         md.treeprocessors.deregister("prettify")
+        md.treeprocessors.register(_HeadingIds(md), "heading_ids", 2)
         md.treeprocessors.register(_AllowList(md), "allow_list", 1)
 
 

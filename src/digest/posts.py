@@ -58,6 +58,11 @@ class SitePost:
     updated: datetime | None = None  # upvotes_as_of
     math: bool = False  # load MathJax for it
     body_key: str = ""  # hash of the Markdown (and the renderer): same key, same HTML
+    description: str | None = None
+    image: str | None = None  # a safe link: http(s), or a path on the site
+    period: str | None = None  # `2026-W20`, `2026-05`: a weekly or monthly post; None: a day's
+    organizations: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
 
     def record(self) -> dict[str, Any]:
         """Everything but the body, as JSON, so an unchanged file need not be parsed again."""
@@ -70,7 +75,8 @@ class SitePost:
     def from_record(cls, data: dict[str, Any]) -> SitePost:
         """A post from `record()`, without its body (`body` is None: read the file for it)."""
         values = {**data, "body": None, "tags": tuple(data["tags"])}
-        values["categories"] = tuple(data["categories"])
+        for name in ("categories", "organizations", "keywords"):
+            values[name] = tuple(data[name])
         values["date"] = datetime.fromisoformat(data["date"])
         values["updated"] = datetime.fromisoformat(data["updated"]) if data["updated"] else None
         return cls(**values)
@@ -98,6 +104,11 @@ def _text_list(value: Any) -> tuple[str, ...]:
         if text and text not in items:
             items.append(text)
     return tuple(items)
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """A list of names; one string is one name (an organization has spaces in it)."""
+    return _text_list([value] if isinstance(value, str) else value)
 
 
 def parse_time(value: Any, tz: tzinfo) -> datetime | None:
@@ -153,6 +164,14 @@ def _translations(value: Any) -> dict[str, str]:
     return found
 
 
+def _image(value: Any) -> str | None:
+    """Chirpy's `image` (a path or `{path: …}`), when it is a link a page may load."""
+    path = _text(value.get("path")) if isinstance(value, Mapping) else _text(value)
+    if not path or not path.startswith(("http://", "https://", "/")) or path.startswith("//"):
+        return None
+    return markup.safe_link(path)
+
+
 def _count(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -193,6 +212,11 @@ def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
         updated=parse_time(meta.get("upvotes_as_of"), tz),
         # Whether MathJax should load: `math: true`, or anything in the text it would typeset.
         math=meta.get("math") is True or markup.has_math(body),
+        description=_text(meta.get("description")),
+        image=_image(meta.get("image")),
+        period=_text(meta.get("period")),
+        organizations=_names(meta.get("organizations")),
+        keywords=_names(meta.get("keywords")),
     )
 
 

@@ -15,7 +15,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from digest import __version__, incremental, markup, write
+from digest import __version__, incremental, markup, pageindex, write
 from digest.config import Config
 from digest.errors import TemplateError
 from digest.incremental import Html
@@ -25,7 +25,11 @@ from digest.urls import ID_NAMESPACE, file_for, rebase, relative, tag_slug
 
 log = logging.getLogger(__name__)
 
-ASSETS = ("site.css", "mathjax-config.js", "favicon.svg")
+ASSETS = ("site.css", "mathjax-config.js", "favicon.svg", "search.js")
+# Pages listing posts by a name from their front matter: (folder and SitePost field, label).
+FACETS = (("tags", "tagged"), ("organizations", "organization"), ("keywords", "keyword"))
+FEED_PAPERS = 5  # papers a feed entry names before linking the whole post
+PERIODS_ON_HOME = 6
 
 
 @dataclass
@@ -118,7 +122,9 @@ class _Site:
         for post in posts:
             if post.lang_ref:
                 self.by_ref.setdefault(post.lang_ref, []).append(post)
-        self.tags = {lang: self._tags(lang) for lang in self.languages}
+        self.facets = {
+            name: {lang: self._facet(lang, name) for lang in self.languages} for name, _ in FACETS
+        }
         self.env = environment(config.templates_dir)
         self.labels = _labels(self.env)
 
@@ -134,11 +140,11 @@ class _Site:
                 found.setdefault(lang, other)
         return {lang: found[lang] for lang in self.languages if lang in found}
 
-    def _tags(self, lang: str) -> dict[str, tuple[str, list[SitePost]]]:
-        """slug -> (name as first written, newest posts first)."""
+    def _facet(self, lang: str, field: str) -> dict[str, tuple[str, list[SitePost]]]:
+        """slug -> (name as first written, newest posts first), for tags and the like."""
         tags: dict[str, tuple[str, list[SitePost]]] = {}
         for post in self.by_lang[lang]:
-            for tag in post.tags:
+            for tag in getattr(post, field):
                 tags.setdefault(tag_slug(tag), (tag, []))[1].append(post)
         return dict(sorted(tags.items(), key=lambda item: item[1][0].lower()))
 
@@ -148,19 +154,32 @@ class _Site:
             return relative(url, src)
         return src
 
+    def words(self, lang: str) -> dict[str, str]:
+        return {**self.labels["en"], **self.labels.get(lang, {})}
+
+    def absolute(self, src: str, dst: str) -> str:
+        """A link for text read away from the site (feeds, OpenGraph): absolute when it can be."""
+        base = self.config.site.base_url
+        return base + quote(dst) if base else relative(src, dst)
+
     def common(self, url: str, lang: str, switch: dict[str, str], math: bool) -> dict[str, Any]:
         """What every page template gets; `switch` maps each language to its page's URL."""
         site = self.config.site
         base = site.base_url
         mathjax_src = self.mathjax_src(url) if math else None
+        labels = self.words(lang)
         return {
             "lang": lang,
-            "labels": {**self.labels["en"], **self.labels.get(lang, {})},
+            "labels": labels,
+            # Description and OpenGraph: a post page overrides them with its own.
+            "meta": {"description": labels["description"], "type": "website", "image": None},
+            "thumbnails": site.thumbnails,
+            "image_src": lambda path: self.image_src(url, path),
             "site_title": site.title_for(lang),
             "url": url,
             "link": lambda dst: relative(url, dst),
             # Feeds are read away from the site: absolute links when the base URL is known.
-            "absolute": lambda dst: base + quote(dst) if base else relative(url, dst),
+            "absolute": lambda dst: self.absolute(url, dst),
             "canonical": base + url if base else None,
             "home_url": f"/{lang}/",
             "feed_url": f"/{lang}/feed.xml",
@@ -176,6 +195,18 @@ class _Site:
             "csp_origin": _origin(mathjax_src) if mathjax_src else "",
         }
 
+    def image_src(self, on: str, path: str | None) -> str | None:
+        """A post image's link from page `on`; an absolute URL for OpenGraph needs a base."""
+        if not path or path.startswith(("http://", "https://")):
+            return path
+        return relative(on, path)
+
+    def og_image(self, path: str | None) -> str | None:
+        base = self.config.site.base_url
+        if not path or path.startswith(("http://", "https://")):
+            return path
+        return base + quote(path) if base else None
+
     def html(self, post: SitePost, on: str) -> str:
         """The post's HTML with its relative links working from page `on`."""
         text = self.bodies.html(post)
@@ -185,6 +216,10 @@ class _Site:
         """The context with each post's HTML in place of its stand-in."""
         if isinstance(value, Html):
             text = self.html(value.post, value.on)
+            if value.view == "index":
+                return pageindex.index_entry(value.post, relative(value.on, value.post.url), text)
+            if value.view == "summary":
+                return self.summary(value.post, value.on, text)
             # Safe by construction: markup.to_html escapes raw HTML and allow-lists the rest.
             return Markup(text) if value.markup else text
         if isinstance(value, dict):
@@ -192,6 +227,13 @@ class _Site:
         if isinstance(value, (list, tuple)):
             return type(value)(self.resolve(v) for v in value)
         return value
+
+    def summary(self, post: SitePost, on: str, text: str) -> str:
+        """A feed entry's HTML: its first papers and a link to the whole post."""
+        words = self.words(post.lang)
+        count = words["read_post"] if post.papers is None else words["all_papers"]
+        line = count.format(count=post.papers)
+        return pageindex.summary_html(text, self.absolute(on, post.url), line, FEED_PAPERS)
 
 
 def _origin(url: str) -> str:
@@ -216,6 +258,11 @@ def _post_pages(site: _Site) -> Iterable[Page]:
                 lang,
                 {
                     **site.common(url, lang, switch, post.math),
+                    "meta": {
+                        "description": post.description or post.title,
+                        "type": "article",
+                        "image": site.og_image(post.image),
+                    },
                     "post": post,
                     "body": Html(post, url),
                     "newer": posts[i - 1] if i > 0 else None,
@@ -230,20 +277,20 @@ def _url_of(posts: dict[str, SitePost], lang: str) -> str | None:
 
 def _section_pages(site: _Site, lang: str, default_lang: str) -> Iterable[Page]:
     posts = site.by_lang[lang]
-    latest = posts[0] if posts else None
+    # Days first; a week's or month's post (dated on its last day) has its own list.
+    days = [post for post in posts if not post.period]
     homes = ["/", f"/{lang}/"] if lang == default_lang else [f"/{lang}/"]
     for url in homes:
         switch = _switch(site, lambda other: f"/{other}/")
-        math = bool(latest and latest.math)
         yield Page(
             url,
             "site/home.html",
             lang,
             {
-                **site.common(url, lang, switch, math),
-                "latest": latest,
-                "body": Html(latest, url) if latest else "",
-                "recent": posts[1 : site.config.site.recent + 1],
+                **site.common(url, lang, switch, False),
+                "latest": days[0] if days else None,
+                "recent": days[: site.config.site.recent],
+                "periods": [post for post in posts if post.period][:PERIODS_ON_HOME],
                 "total": len(posts),
             },
         )
@@ -257,7 +304,9 @@ def _section_pages(site: _Site, lang: str, default_lang: str) -> Iterable[Page]:
             "months": _by_month(posts),
         },
     )
-    yield from _tag_pages(site, lang)
+    for name, kicker in FACETS:
+        yield from _facet_pages(site, lang, name, kicker)
+    yield from _search_pages(site, lang, posts)
     feed = f"/{lang}/feed.xml"
     entries = posts[: site.config.site.feed_entries]
     yield Page(
@@ -267,9 +316,11 @@ def _section_pages(site: _Site, lang: str, default_lang: str) -> Iterable[Page]:
         {
             **site.common(feed, lang, {}, False),
             "feed_id": _id(site, feed),
-            # A str, not Markup: the feed template escapes it into text.
+            # A str, not Markup: the feed template escapes it into text. Summary-sized: its
+            # first papers, linked; a whole busy day is 300 KB, twenty of them a feed of MBs.
             "entries": [
-                (post, Html(post, feed, markup=False), _id(site, post.url)) for post in entries
+                (post, Html(post, feed, markup=False, view="summary"), _id(site, post.url))
+                for post in entries
             ],
             "updated": max((p.updated or p.date for p in entries), default=None),
             "author": site.config.author or site.config.site.title_for(lang),
@@ -277,15 +328,21 @@ def _section_pages(site: _Site, lang: str, default_lang: str) -> Iterable[Page]:
     )
 
 
-def _tag_pages(site: _Site, lang: str) -> Iterable[Page]:
-    tags = site.tags[lang]
-    index = f"/{lang}/tags/"
+def _facet_pages(site: _Site, lang: str, facet: str, kicker: str) -> Iterable[Page]:
+    """An index of a front matter list's names (tags, organizations, keywords), and a page per
+    name listing its posts. Organizations and keywords have no pages until a post names one."""
+    tags = site.facets[facet][lang]
+    if not tags and facet != "tags":
+        return
+    index = f"/{lang}/{facet}/"
+    words = site.words(lang)
     yield Page(
         index,
         "site/tags.html",
         lang,
         {
-            **site.common(index, lang, _switch(site, lambda o: f"/{o}/tags/"), False),
+            **site.common(index, lang, _switch(site, lambda o: f"/{o}/{facet}/"), False),
+            "heading": words[facet],
             "tags": [(name, f"{index}{slug}/", len(posts)) for slug, (name, posts) in tags.items()],
         },
     )
@@ -293,14 +350,40 @@ def _tag_pages(site: _Site, lang: str) -> Iterable[Page]:
         url = f"{index}{slug}/"
 
         def same_tag(other: str, slug: str = slug) -> str | None:
-            return f"/{other}/tags/{slug}/" if slug in site.tags[other] else None
+            return f"/{other}/{facet}/{slug}/" if slug in site.facets[facet][other] else None
 
         yield Page(
             url,
             "site/tag.html",
             lang,
-            {**site.common(url, lang, _switch(site, same_tag), False), "tag": name, "posts": posts},
+            {
+                **site.common(url, lang, _switch(site, same_tag), False),
+                "kicker": words[kicker],
+                "tag": name,
+                "posts": posts,
+            },
         )
+
+
+def _search_pages(site: _Site, lang: str, posts: Sequence[SitePost]) -> Iterable[Page]:
+    """A search page and its index: each post's title and words, its papers' titles and first
+    lines (meta line, TL;DR), searched in the browser by a few lines of JS (assets/search.js)."""
+    page, index = f"/{lang}/search/", f"/{lang}/search.json"
+    yield Page(
+        page,
+        "site/search.html",
+        lang,
+        {
+            **site.common(page, lang, _switch(site, lambda o: f"/{o}/search/"), False),
+            "index_url": index,
+        },
+    )
+    yield Page(
+        index,
+        "site/search.json",
+        lang,
+        {"entries": [Html(post, page, markup=False, view="index") for post in posts]},
+    )
 
 
 def _by_month(posts: Sequence[SitePost]) -> list[tuple[str, list[SitePost]]]:
@@ -330,7 +413,7 @@ def plan(site: _Site) -> list[Page]:
     for lang in site.languages:
         pages.extend(_section_pages(site, lang, default_lang))
     if not site.languages:
-        empty = {"latest": None, "body": "", "recent": [], "total": 0}
+        empty = {"latest": None, "recent": [], "periods": [], "total": 0}
         context = {**site.common("/", default_lang, {}, False), **empty}
         pages.append(Page("/", "site/home.html", default_lang, context))
     # Posts last: one whose permalink takes a section's URL ("/ko/") loses to the section.
@@ -396,6 +479,11 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
     posts = read_posts(posts_dir, config.tz, config.languages[0], state)
     site = _Site(config, posts, Bodies(config, posts_dir))
     report = SiteReport(out=out, posts=len(posts), languages=site.languages)
+    if posts and not config.site.base_url:
+        log.warning(
+            "site.base_url is not set: feed links are relative (most feed readers cannot "
+            "follow them) and pages have no canonical URL or og:image"
+        )
     for name in ASSETS:
         _place(report, out, f"assets/{name}", _source(site.env, f"site/assets/{name}"))
     templates = _templates_key(site.env)
