@@ -102,7 +102,13 @@ def test_organization_and_keyword_pages(shaped_site):
 
 
 def test_search_index_has_every_paper_with_its_words(shaped_site):
-    index = json.loads(page(shaped_site, "ko/search.json"))
+    search = page(shaped_site, "ko/search")
+    shards = re.search(r'data-shards="([^"]*)"', search).group(1).split()
+    # A file an ISO week, newest first: a new day changes its own week's file only.
+    assert shards == ["2026-W09.json", "2026-W08.json", "2025-W24.json", "2024-W25.json"]
+    index = {"posts": []}
+    for shard in shards:
+        index["posts"] += json.loads(page(shaped_site, f"ko/search/{shard}"))["posts"]
     posts = {entry[1]: entry for entry in index["posts"]}
     title, _, day, words, papers = posts[f"../../{POST}"]
     assert (title, day) == ("Hugging Face 일간 논문 - 2026-02-26", "2026-02-26")
