@@ -127,6 +127,22 @@ def test_screenshots_of_home_and_search(page, site_url, tmp_path, scheme):
             shutil.copy(shot, os.environ["DIGEST_SCREENSHOTS"])
 
 
+def test_each_dollar_of_prose_is_alone_in_its_element(page, site_url):
+    """MathJax pairs `$…$` only within one run of text (an element ends it): with each `$` of
+    prose in an element of its own, no two can ever be paired."""
+    assert not page.open(site_url + "posts/daily-papers-2026-02-26-ko/")
+    body = page.evaluate("document.querySelector('.post-body').textContent")
+    assert "a total training cost of only $7,800 and $5 more." in body
+    runs = page.evaluate(
+        "(() => { const found = [], walk = document.createTreeWalker("
+        "document.querySelector('.post-body'), NodeFilter.SHOW_TEXT);"
+        " while (walk.nextNode()) { const node = walk.currentNode;"
+        " if (node.data.includes('$')) found.push([node.data, node.parentNode.outerHTML]); }"
+        " return found; })()"
+    )
+    assert runs == [["$", "<span>$</span>"], ["$", "<span>$</span>"]]
+
+
 def test_korean_is_drawn_with_a_real_korean_font(korean_font, page, site_url):
     assert not page.open(site_url + "posts/daily-papers-2026-02-20-ko/")
     fonts = page.fonts_for("h1")
