@@ -30,9 +30,9 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from cdp import chromium  # noqa: E402
 from digest.entries import anchor  # noqa: E402
+from digest.escape import escape_markdown, escape_markdown_math  # noqa: E402
 from digest.models import papers_from_items  # noqa: E402
-from digest.render import escape_markdown, escape_markdown_math  # noqa: E402
-from digest.serve import serving  # noqa: E402
+from digest.site.serve import serving  # noqa: E402
 
 FIXTURES = REPO / "tests" / "fixtures" / "hf-api"
 PER_DAY = 130

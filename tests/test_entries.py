@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from digest.editions import month, week
 from digest.entries import (
     CODE,
     PROJECT,
@@ -19,7 +20,6 @@ from digest.entries import (
     ranking_rows,
 )
 from digest.models import Paper
-from digest.periods import month, week
 
 KO = {
     "week": "{year}년 {month_number}월 {ordinal} 주",

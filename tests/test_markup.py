@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from digest.markup import has_math, safe_link, to_html, to_html_many
+from digest.site.markup import has_math, safe_link, to_html, to_html_many
 from helpers import visible_text
 from site_helpers import GOLDEN, HOSTILE
 
@@ -90,7 +90,7 @@ def test_speed_ups_change_nothing():
     """Guards and per-post pattern choice only skip work: same HTML as plain Python-Markdown."""
     import markdown
 
-    from digest.markup import EXTENSIONS, SafeHtmlExtension
+    from digest.site.markup import EXTENSIONS, SafeHtmlExtension
 
     plain = markdown.Markdown(extensions=[*EXTENSIONS, SafeHtmlExtension()], output_format="html")
     extra = [
@@ -110,7 +110,7 @@ REAL_DOLLAR = "a total training cost of only $7,800"  # an abstract's own words
 
 
 def test_a_dollar_of_prose_is_a_plain_dollar_in_its_own_element():
-    from digest.render import escape_markdown
+    from digest.escape import escape_markdown
 
     page = to_html(escape_markdown(REAL_DOLLAR + " or $5 and $10"))
     # Shown as `$`, never as the text `<span>$</span>`; each in an element MathJax cannot pair.

@@ -9,8 +9,8 @@ import re
 import feedparser
 import pytest
 
-from digest.markup import to_html
-from digest.pageindex import index_entry, sections, summary_html
+from digest.site.markup import to_html
+from digest.site.pageindex import index_entry, sections, summary_html
 from site_helpers import GOLDEN, REPO, copy_posts
 
 SHAPED = REPO / "tests" / "fixtures" / "site"

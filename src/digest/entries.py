@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
+from digest.editions import WEEK, Edition
 from digest.models import Paper
-from digest.periods import WEEK, Period
 
 # Link kinds, in the order the meta line shows them.
 HF, ARXIV, PDF, CODE, PROJECT = "hf", "arxiv", "pdf", "code", "project"
@@ -118,7 +118,7 @@ def iso_week_in_month(monday: date) -> tuple[int, int, int]:
 
 
 def period_name(
-    period: Period,
+    period: Edition,
     *,
     week: str,
     month: str,

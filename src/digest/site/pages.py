@@ -1,0 +1,287 @@
+"""The site's pages: which pages there are, and what each page's template is given."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from digest import languages, templating
+from digest.config import Config
+from digest.site import pageindex
+from digest.site.incremental import Html
+from digest.site.listings import FACETS, FEED_PAPERS, facet_pages, search_pages
+from digest.site.page import Page, switch_of
+from digest.site.posts import SitePost, page_url
+from digest.site.urls import ID_NAMESPACE, Absolute, ImageSrc, Link, rebase, relative, tag_slug
+
+if TYPE_CHECKING:
+    from digest.site.bodies import Bodies
+
+
+PERIODS_ON_HOME = 6
+
+
+def _languages(config: Config, posts: Sequence[SitePost]) -> tuple[str, ...]:
+    """Configured languages that have posts, in config order, then any others found."""
+    present = {post.lang for post in posts}
+    ordered = [lang for lang in config.languages if lang in present]
+    return tuple(ordered + sorted(present - set(ordered)))
+
+
+def environment(user_dir: Path | None) -> jinja2.Environment:
+    """The site's templates: HTML (and XML) escaped by default."""
+    env = templating.environment(user_dir, autoescape=jinja2.select_autoescape(["html", "xml"]))
+    env.globals["tag_slug"] = tag_slug
+    return env
+
+
+class Site:
+    """Everything shared by the pages of one build."""
+
+    def __init__(self, config: Config, posts: Sequence[SitePost], bodies: Bodies) -> None:
+        self.config = config
+        self.posts = posts
+        self.bodies = bodies
+        self.languages = _languages(config, posts)
+        self.by_lang = {lang: [p for p in posts if p.lang == lang] for lang in self.languages}
+        self.by_url = {p.url: p for p in posts}
+        self.by_ref: dict[str, list[SitePost]] = {}
+        for post in posts:
+            if post.lang_ref:
+                self.by_ref.setdefault(post.lang_ref, []).append(post)
+        self.facets = {
+            name: {lang: self._facet(lang, name) for lang in self.languages} for name, _ in FACETS
+        }
+        self.env = environment(config.templates_dir)
+        self.words: dict[str, dict[str, Any]] = {}
+
+    def translations(self, post: SitePost) -> dict[str, SitePost]:
+        """The other languages' versions: same lang_ref, else the front matter's links."""
+        found = {}
+        for other in self.by_ref.get(post.lang_ref or "", ()):
+            if other.lang != post.lang:
+                found.setdefault(other.lang, other)
+        for lang, url in post.translations.items():
+            other = self.by_url.get(page_url(url))
+            if other and lang != post.lang and other.lang == lang:
+                found.setdefault(lang, other)
+        return {lang: found[lang] for lang in self.languages if lang in found}
+
+    def _facet(self, lang: str, field: str) -> dict[str, tuple[str, list[SitePost]]]:
+        """slug -> (name as first written, newest posts first), for tags and the like."""
+        tags: dict[str, tuple[str, list[SitePost]]] = {}
+        for post in self.by_lang[lang]:
+            for tag in getattr(post, field):
+                tags.setdefault(tag_slug(tag), (tag, []))[1].append(post)
+        return dict(sorted(tags.items(), key=lambda item: item[1][0].lower()))
+
+    def labels(self, lang: str) -> dict[str, Any]:
+        """The words of the pages in `lang` (its language file's, over English's)."""
+        if lang not in self.words:
+            self.words[lang] = languages.site_words(self.config.templates_dir, lang)
+        return self.words[lang]
+
+    def switch(self, make: Callable[[str], str | None]) -> dict[str, str]:
+        return switch_of(self.languages, make)
+
+    def title(self, lang: str) -> str:
+        return self.config.site.title.get(lang) or str(self.labels(lang)["site_title"])
+
+    def mathjax_src(self, url: str) -> str | None:
+        src = self.config.site.mathjax_url
+        if src and src.startswith("/"):
+            return relative(url, src)
+        return src
+
+    def common(self, url: str, lang: str, switch: dict[str, str], math: bool) -> dict[str, Any]:
+        """What every page template gets; `switch` maps each language to its page's URL."""
+        site = self.config.site
+        base = site.base_url
+        mathjax_src = self.mathjax_src(url) if math else None
+        labels = self.labels(lang)
+        return {
+            "lang": lang,
+            "labels": labels,
+            # Description and OpenGraph: a post page overrides them with its own.
+            "meta": {"description": labels["site_description"], "type": "website", "image": None},
+            "thumbnails": site.thumbnails,
+            "image_src": ImageSrc(url),
+            "site_title": self.title(lang),
+            "url": url,
+            "link": Link(url),
+            "absolute": Absolute(url, base),
+            "canonical": base + url if base else None,
+            "home_url": f"/{lang}/",
+            "feed_url": f"/{lang}/feed.xml",
+            "switch": [
+                {
+                    "lang": other,
+                    "label": languages.name(self.config.templates_dir, other),
+                    "href": relative(url, dst),
+                }
+                for other, dst in switch.items()
+            ],
+            "mathjax_src": mathjax_src,
+            "csp_origin": _origin(mathjax_src) if mathjax_src else "",
+        }
+
+    def og_image(self, path: str | None) -> str | None:
+        """OpenGraph wants an absolute URL: a site path needs the base URL."""
+        base = self.config.site.base_url
+        if not path or path.startswith(("http://", "https://")):
+            return path
+        return Absolute("/", base)(path) if base else None
+
+    def html(self, post: SitePost, on: str) -> str:
+        """The post's HTML with its relative links working from page `on`."""
+        text = self.bodies.html(post)
+        return text if on == post.url else rebase(text, post.url, on)
+
+    def resolve(self, value: Any) -> Any:
+        """The context with each post's HTML in place of its stand-in."""
+        if isinstance(value, Html):
+            text = self.html(value.post, value.on)
+            if value.view == "index":
+                return pageindex.index_entry(value.post, relative(value.on, value.post.url), text)
+            if value.view == "summary":
+                return self.summary(value.post, value.on, text)
+            # Safe by construction: markup.to_html escapes raw HTML and allow-lists the rest.
+            return Markup(text) if value.markup else text
+        if isinstance(value, dict):
+            return {k: self.resolve(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.resolve(v) for v in value)
+        return value
+
+    def summary(self, post: SitePost, on: str, text: str) -> str:
+        """A feed entry's HTML: its first papers and a link to the whole post."""
+        words = self.labels(post.lang)
+        count = words["read_post"] if post.papers is None else words["all_papers"]
+        line = count.format(count=post.papers)
+        url = Absolute(on, self.config.site.base_url)(post.url)
+        return pageindex.summary_html(text, url, line, FEED_PAPERS)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def _post_pages(site: Site) -> Iterable[Page]:
+    for lang, posts in site.by_lang.items():
+        for i, post in enumerate(posts):
+            url = post.url
+            versions = {lang: post, **site.translations(post)}
+            switch = site.switch(lambda other, v=versions: _url_of(v, other))
+            yield Page(
+                url,
+                "site/post.html",
+                lang,
+                {
+                    **site.common(url, lang, switch, post.math),
+                    "meta": {
+                        "description": post.description or post.title,
+                        "type": "article",
+                        "image": site.og_image(post.image),
+                    },
+                    "post": post,
+                    "body": Html(post, url),
+                    "newer": posts[i - 1] if i > 0 else None,
+                    "older": posts[i + 1] if i + 1 < len(posts) else None,
+                },
+            )
+
+
+def _url_of(posts: dict[str, SitePost], lang: str) -> str | None:
+    return posts[lang].url if lang in posts else None
+
+
+def _section_pages(site: Site, lang: str, default_lang: str) -> Iterable[Page]:
+    posts = site.by_lang[lang]
+    # Days first; a week's or month's post (dated on its last day) has its own list.
+    days = [post for post in posts if not post.period]
+    homes = ["/", f"/{lang}/"] if lang == default_lang else [f"/{lang}/"]
+    for url in homes:
+        switch = site.switch(lambda other: f"/{other}/")
+        yield Page(
+            url,
+            "site/home.html",
+            lang,
+            {
+                **site.common(url, lang, switch, False),
+                "latest": days[0] if days else None,
+                "recent": days[: site.config.site.recent],
+                "periods": [post for post in posts if post.period][:PERIODS_ON_HOME],
+                "total": len(posts),
+            },
+        )
+    archive = f"/{lang}/archive/"
+    yield Page(
+        archive,
+        "site/archive.html",
+        lang,
+        {
+            **site.common(archive, lang, site.switch(lambda o: f"/{o}/archive/"), False),
+            "months": _by_month(posts),
+        },
+    )
+    for name, kicker in FACETS:
+        yield from facet_pages(site, lang, name, kicker)
+    yield from search_pages(site, lang, posts)
+    feed = f"/{lang}/feed.xml"
+    entries = posts[: site.config.site.feed_entries]
+    yield Page(
+        feed,
+        "site/feed.xml",
+        lang,
+        {
+            **site.common(feed, lang, {}, False),
+            "feed_id": _id(site, feed),
+            # A str, not Markup: the feed template escapes it into text. Summary-sized: its
+            # first papers, linked; a whole busy day is 300 KB, twenty of them a feed of MBs.
+            "entries": [
+                (post, Html(post, feed, markup=False, view="summary"), _id(site, post.url))
+                for post in entries
+            ],
+            "updated": max((p.updated or p.date for p in entries), default=None),
+            "author": site.config.author or site.title(lang),
+        },
+    )
+
+
+def _by_month(posts: Sequence[SitePost]) -> list[tuple[str, list[SitePost]]]:
+    months: dict[str, list[SitePost]] = {}
+    for post in posts:
+        months.setdefault(post.date.strftime("%Y-%m"), []).append(post)
+    return list(months.items())
+
+
+def _id(site: Site, url: str) -> str:
+    base = site.config.site.base_url
+    return base + url if base else f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, url)}"
+
+
+def render_page(site: Site, page: Page) -> str:
+    template = templating.template(site.env, page.template)
+    return templating.render(template, site.resolve(page.context))
+
+
+def plan(site: Site) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    pages: list[Page] = []
+    default_lang = site.languages[0] if site.languages else site.config.languages[0]
+    for lang in site.languages:
+        pages.extend(_section_pages(site, lang, default_lang))
+    if not site.languages:
+        empty = {"latest": None, "recent": [], "periods": [], "total": 0}
+        context = {**site.common("/", default_lang, {}, False), **empty}
+        pages.append(Page("/", "site/home.html", default_lang, context))
+    # Posts last: one whose permalink takes a section's URL ("/ko/") loses to the section.
+    pages.extend(_post_pages(site))
+    return pages
