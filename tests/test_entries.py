@@ -13,11 +13,12 @@ from digest.entries import (
     anchor,
     ascii_slug,
     group_digits,
-    iso_week_in_month,
+    day_range,
     paper_links,
     period_name,
     post_tags,
     ranking_rows,
+    week_in_month,
 )
 from digest.models import Paper
 
@@ -129,31 +130,49 @@ def test_tags_keep_the_fixed_ones_then_the_most_shared_bounded():
 
 
 @pytest.mark.parametrize(
-    ("monday", "expected"),
-    [(date(2026, 5, 11), (2026, 5, 2)),  # Thursday May 14: May's second Thursday
-     (date(2026, 4, 27), (2026, 4, 5)),  # Thursday April 30, though it ends in May
-     (date(2026, 6, 29), (2026, 7, 1)),  # Thursday July 2
-     (date(2025, 12, 29), (2026, 1, 1)),  # ISO 2026-W01 is January's, as ISO says
-     (date(2026, 12, 28), (2026, 12, 5))],
+    ("sunday", "expected"),
+    [(date(2026, 5, 17), (2026, 5, 3)),  # W20, May 11-17: the "5월 셋째 주"
+     (date(2026, 5, 3), (2026, 5, 1)),  # W18, Apr 27-May 3: May's first row
+     (date(2026, 5, 31), (2026, 5, 5)),  # W22: May's fifth row
+     (date(2026, 1, 4), (2026, 1, 1)),  # W01 2026, Dec 29-Jan 4
+     (date(2027, 1, 3), (2027, 1, 1)),  # W53 2026 ends in January 2027
+     (date(2026, 3, 1), (2026, 3, 1))],  # a one-day first row
 )  # fmt: skip
-def test_a_week_belongs_to_the_month_of_its_thursday(monday, expected):
-    assert iso_week_in_month(monday) == expected
+def test_a_week_is_its_sundays_month_row_in_the_calendar(sunday, expected):
+    assert week_in_month(sunday) == expected
 
 
-def test_every_week_of_years_is_one_of_five_in_exactly_one_month():
+def test_every_week_of_years_is_one_row_of_one_month_counted_from_one():
+    seen: dict[tuple[int, int], list[int]] = {}
     for year in range(2020, 2031):
-        seen: dict[tuple[int, int], list[int]] = {}
         for number in range(1, date(year, 12, 28).isocalendar()[1] + 1):
-            y, m, n = iso_week_in_month(week(year, number).start)
-            assert y == year and 1 <= n <= 5
+            edition = week(year, number)
+            y, m, n = week_in_month(edition.end)
+            assert 1 <= n <= 5 and (y, m) == (edition.end.year, edition.end.month)
+            # Its row of the Monday-first calendar of that month, counted from the first row.
+            first = date(y, m, 1)
+            assert n == (edition.end.day - 1 + first.weekday()) // 7 + 1
             seen.setdefault((y, m), []).append(n)
-        assert len(seen) == 12
-        assert all(ns == list(range(1, len(ns) + 1)) for ns in seen.values())
+    assert all(ns == list(range(1, len(ns) + 1)) for ns in seen.values())
+
+
+def test_date_ranges_per_language():
+    ko = {
+        "same_month": "{start_month_number}월 {start_day}일–{end_day}일",
+        "two_months": "{start_month_number}월 {start_day}일–{end_month_number}월 {end_day}일",
+    }
+    en = {"same_month": "{start_month} {start_day}–{end_day}",
+          "two_months": "{start_month} {start_day}–{end_month} {end_day}"}  # fmt: skip
+    w20, w18 = week(2026, 20), week(2026, 18)
+    assert day_range(w20.start, w20.end, months=KO["months"], **ko) == "5월 11일–17일"
+    assert day_range(w18.start, w18.end, months=KO["months"], **ko) == "4월 27일–5월 3일"
+    assert day_range(w20.start, w20.end, months=EN["months"], **en) == "May 11–17"
+    assert day_range(w18.start, w18.end, months=EN["months"], **en) == "April 27–May 3"
 
 
 def test_period_names_per_language():
-    assert period_name(week(2026, 20), **KO) == "2026년 5월 둘째 주"
-    assert period_name(week(2026, 20), **EN) == "second week of May 2026"
+    assert period_name(week(2026, 20), **KO) == "2026년 5월 셋째 주"
+    assert period_name(week(2026, 20), **EN) == "third week of May 2026"
     assert period_name(week(2026, 1), **EN) == "first week of January 2026"
     assert period_name(month(2026, 5), **KO) == "2026년 5월"
     assert period_name(month(2026, 2), **EN) == "February 2026"

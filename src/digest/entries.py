@@ -109,12 +109,13 @@ def post_tags(fixed: Sequence[str], papers: Sequence[Paper], limit: int) -> list
     return tags + best[: max(limit, 0)]
 
 
-def iso_week_in_month(monday: date) -> tuple[int, int, int]:
-    """(year, month, n): the ISO week starting `monday` is the n-th week of the month its
-    Thursday falls in. The rule ISO 8601 uses for years (so W01 is always January's and a week
-    is never split between two months); the n-th week has the month's n-th Thursday."""
-    thursday = monday + timedelta(days=3)
-    return thursday.year, thursday.month, (thursday.day - 1) // 7 + 1
+def week_in_month(sunday: date) -> tuple[int, int, int]:
+    """(year, month, n): the week ending on `sunday` (an ISO week's last day, the day its post
+    is dated on) is named by that Sunday's month, and is the n-th row of that month's calendar
+    drawn Monday first. Each row ends on a Sunday, so n counts the month's Sundays so far:
+    2026-W20 (May 11-17) is the third week of May. A week that starts in the month before
+    (Apr 27-May 3) is its Sunday's month's first."""
+    return sunday.year, sunday.month, (sunday.day - 1) // 7 + 1
 
 
 def period_name(
@@ -128,14 +129,31 @@ def period_name(
     """A period as a person says it. `week`/`month` are the language's patterns with {year},
     {month} (from `months`, January first), {month_number} and, for a week, {ordinal} (from
     `ordinals`, first week first): ko `{year}년 {month_number}월 {ordinal} 주` gives
-    `2026년 5월 둘째 주`, en `{ordinal} week of {month} {year}` `second week of May 2026`."""
+    `2026년 5월 셋째 주`, en `{ordinal} week of {month} {year}` `third week of May 2026`."""
     if period.kind == WEEK:
-        year, number, nth = iso_week_in_month(period.start)
+        year, number, nth = week_in_month(period.end)
         pattern, ordinal = week, ordinals[nth - 1]
     else:
         year, number, ordinal = period.start.year, period.start.month, ""
         pattern = month
     return pattern.format(year=year, month=months[number - 1], month_number=number, ordinal=ordinal)
+
+
+def day_range(
+    start: date, end: date, *, same_month: str, two_months: str, months: Sequence[str]
+) -> str:
+    """`5월 11일–17일` / `May 11–17`, or across a month's end `4월 27일–5월 3일` / `April 27–May
+    3`: the language's patterns with {start_month}, {start_month_number}, {start_day} and the
+    same for `end`."""
+    pattern = same_month if (start.year, start.month) == (end.year, end.month) else two_months
+    return pattern.format(
+        start_month=months[start.month - 1],
+        start_month_number=start.month,
+        start_day=start.day,
+        end_month=months[end.month - 1],
+        end_month_number=end.month,
+        end_day=end.day,
+    )
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,7 @@ class EditionSettings:
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     max_papers: int | None = None
+    detail_papers: int = 0
     titles: Mapping[str, str] = setting({}, titles_with(DAY_FIELDS), "", key="title")
     descriptions: Mapping[str, str] = setting({}, titles_with(DAY_FIELDS), "", key="description")
 
@@ -164,6 +165,12 @@ class DailySettings(EditionSettings):
         None,
         optional(integer(1)),
         "At most this many papers per post, best first; null: all of them.",
+    )
+    detail_papers: int = setting(
+        15,
+        integer(0),
+        "The best this many papers get a full entry (authors, keywords, abstract); the rest a "
+        "compact one (meta line, TL;DR). All are in the ranking table at the top.",
     )
     titles: Mapping[str, str] = setting(
         {},
@@ -200,6 +207,12 @@ def _period_settings(kind: str, example: str, count: int, spread: str) -> type[E
             count,
             optional(integer(1)),
             f"At most this many papers, best first ({spread}); null: all of them.",
+        )
+        detail_papers: int = setting(
+            10,
+            integer(0),
+            "The best this many papers get a full entry (authors, keywords, abstract); the "
+            "rest a compact one (meta line, TL;DR). All are in the ranking table at the top.",
         )
         titles: Mapping[str, str] = setting(
             {}, titles_with(PERIOD_FIELDS), placeholders, key="title"
