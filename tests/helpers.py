@@ -27,7 +27,8 @@ def visible_text(fragment: str) -> str:
 def paper_headings(path: Path) -> list[str]:
     """The text of each paper's heading, in order, with its "N. " rank prefix."""
     found = re.findall(r"<h3>(.*?)</h3>", body_html(path), flags=re.S)
-    return [visible_text(h) for h in found]
+    # Python-Markdown without attr_list shows kramdown's `{#id}` as text: not the title's.
+    return [re.sub(r"\s*\{#[\w-]+\}$", "", visible_text(h)) for h in found]
 
 
 def paragraphs(path: Path) -> list[str]:

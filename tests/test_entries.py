@@ -12,8 +12,8 @@ from digest.entries import (
     PROJECT,
     anchor,
     ascii_slug,
-    group_digits,
     day_range,
+    group_digits,
     paper_links,
     period_name,
     post_tags,
@@ -157,17 +157,21 @@ def test_every_week_of_years_is_one_row_of_one_month_counted_from_one():
 
 
 def test_date_ranges_per_language():
+    dash = "\u2013"  # an en dash, as the language files write it
     ko = {
-        "same_month": "{start_month_number}월 {start_day}일–{end_day}일",
-        "two_months": "{start_month_number}월 {start_day}일–{end_month_number}월 {end_day}일",
+        "same_month": f"{{start_month_number}}월 {{start_day}}일{dash}{{end_day}}일",
+        "two_months": f"{{start_month_number}}월 {{start_day}}일{dash}"
+        "{end_month_number}월 {end_day}일",
     }
-    en = {"same_month": "{start_month} {start_day}–{end_day}",
-          "two_months": "{start_month} {start_day}–{end_month} {end_day}"}  # fmt: skip
+    en = {
+        "same_month": f"{{start_month}} {{start_day}}{dash}{{end_day}}",
+        "two_months": f"{{start_month}} {{start_day}}{dash}{{end_month}} {{end_day}}",
+    }
     w20, w18 = week(2026, 20), week(2026, 18)
-    assert day_range(w20.start, w20.end, months=KO["months"], **ko) == "5월 11일–17일"
-    assert day_range(w18.start, w18.end, months=KO["months"], **ko) == "4월 27일–5월 3일"
-    assert day_range(w20.start, w20.end, months=EN["months"], **en) == "May 11–17"
-    assert day_range(w18.start, w18.end, months=EN["months"], **en) == "April 27–May 3"
+    assert day_range(w20.start, w20.end, months=KO["months"], **ko) == f"5월 11일{dash}17일"
+    assert day_range(w18.start, w18.end, months=KO["months"], **ko) == f"4월 27일{dash}5월 3일"
+    assert day_range(w20.start, w20.end, months=EN["months"], **en) == f"May 11{dash}17"
+    assert day_range(w18.start, w18.end, months=EN["months"], **en) == f"April 27{dash}May 3"
 
 
 def test_period_names_per_language():

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
 
 from digest.editions import WEEK, Edition
@@ -142,9 +143,9 @@ def period_name(
 def day_range(
     start: date, end: date, *, same_month: str, two_months: str, months: Sequence[str]
 ) -> str:
-    """`5월 11일–17일` / `May 11–17`, or across a month's end `4월 27일–5월 3일` / `April 27–May
-    3`: the language's patterns with {start_month}, {start_month_number}, {start_day} and the
-    same for `end`."""
+    """`5월 11일-17일` / `May 11-17` (with the language's dash), or across a month's end
+    `4월 27일-5월 3일` / `April 27-May 3`: the language's patterns with {start_month},
+    {start_month_number}, {start_day} and the same for `end`."""
     pattern = same_month if (start.year, start.month) == (end.year, end.month) else two_months
     return pattern.format(
         start_month=months[start.month - 1],
@@ -185,3 +186,28 @@ def ranking_rows(papers: Sequence[Paper], separator: str = ",") -> list[Row]:
             )
         )
     return rows
+
+
+def edition_name(edition: Edition, words: Mapping[str, Any]) -> str:
+    """An edition as a person names it in the language of `words` (its language file): a day
+    by its date, a week `2026년 5월 셋째 주 (5월 11일-17일)`, a month `2026년 5월`."""
+    if edition.is_day:
+        return edition.key
+    months = words["month_names"]
+    name = period_name(
+        edition,
+        week=words["week_name"],
+        month=words["month_name"],
+        months=months,
+        ordinals=words["week_ordinals"],
+    )
+    if edition.kind != WEEK:
+        return name
+    days = day_range(
+        edition.start,
+        edition.end,
+        same_month=words["range_same_month"],
+        two_months=words["range_two_months"],
+        months=months,
+    )
+    return str(words["week_label"]).format(name=name, range=days)

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from digest import texmath
+from digest.entries import group_digits
 from digest.models import normalize_space
 
 
@@ -94,9 +95,15 @@ def fill_filter(words: str, **values: Any) -> SafeMarkdown:
     return SafeMarkdown(words.format(**{name: finalize(v) for name, v in values.items()}))
 
 
-def count_filter(words: str | dict[str, str], n: int) -> SafeMarkdown:
-    """`{{ words.upvote_count | count(n) }}`: the words for n, in their `one` or `other` form
-    when the language has forms ("1 upvote", "2 upvotes"), with n in `{n}`."""
+def count_filter(words: str | dict[str, str], n: int, separator: str = ",") -> SafeMarkdown:
+    """`{{ words.upvote_count | count(n, words.digit_separator) }}`: the words for n, in their
+    `one` or `other` form when the language has forms ("1 upvote", "2 upvotes"), with n in
+    `{n}`, its digits grouped ("2,618")."""
     if isinstance(words, dict):
         words = words["one"] if n == 1 and "one" in words else words["other"]
-    return fill_filter(words, n=n)
+    return fill_filter(words, n=digits_filter(n, separator))
+
+
+def digits_filter(n: int, separator: str = ",") -> SafeMarkdown:
+    """`{{ stars | digits(words.digit_separator) }}`: `2618` as `2,618`."""
+    return SafeMarkdown(escape_markdown(group_digits(n, separator)))

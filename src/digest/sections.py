@@ -22,7 +22,7 @@ from digest.settings import (
 )
 
 DAY_FIELDS = frozenset({"date", "count"})
-PERIOD_FIELDS = frozenset({"period", "start", "end", "count"})
+PERIOD_FIELDS = frozenset({"period", "name", "start", "end", "count"})
 _ANY_LANGUAGE = "A language not named takes its language file's"
 
 
@@ -188,10 +188,13 @@ class DailySettings(EditionSettings):
     )
 
 
-def _period_settings(kind: str, example: str, count: int, spread: str) -> type[EditionSettings]:
+def _period_settings(
+    kind: str, example: str, human: str, count: int, spread: str
+) -> type[EditionSettings]:
     """The section of weekly or monthly posts: the same keys, their own defaults."""
     placeholders = (
-        f"Title per language. Placeholders: {{period}} ({example}), {{start}}, {{end}} "
+        f"Title per language. Placeholders: {{period}} ({example}), {{name}} (as a person "
+        f"says it: {human}), {{start}}, {{end}} "
         f"(YYYY-MM-DD), {{count}}. {_ANY_LANGUAGE} {kind}_title."
     )
 
@@ -228,5 +231,9 @@ def _period_settings(kind: str, example: str, count: int, spread: str) -> type[E
     return PeriodSettings
 
 
-WeeklySettings = _period_settings("weekly", "2026-W08", 30, "a week lists hundreds")
-MonthlySettings = _period_settings("monthly", "2026-02", 50, "a month lists over a thousand")
+WeeklySettings = _period_settings(
+    "weekly", "2026-W08", "Third week of May 2026 (May 11\u201317)", 30, "a week lists hundreds"
+)
+MonthlySettings = _period_settings(
+    "monthly", "2026-02", "February 2026", 50, "a month lists over a thousand"
+)

@@ -177,7 +177,8 @@ def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
     if when is None:
         log.warning("skipped %s: no date in the front matter or the file name", path.name)
         return None
-    lang = _text(meta.get("lang")) or default_lang
+    # Chirpy's posts say `ko-KR` (its locale's name): the site groups by the language alone.
+    lang = (_text(meta.get("lang")) or default_lang).split("-")[0].lower() or default_lang
     if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?", lang):
         lang = default_lang
     return SitePost(
