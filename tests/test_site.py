@@ -63,13 +63,17 @@ def test_digest_page_shows_every_paper_in_order(golden_site):
     for day in DAYS:
         for lang in ("ko", "en"):
             post = GOLDEN / f"{day}-daily-papers-{day}-{lang}.md"
-            headings = re.findall(r"^### (.+)$", load_post(post).content, flags=re.M)
+            headings = re.findall(r"^### (.+) \{#([\w-]+)\}$", load_post(post).content, flags=re.M)
             shown = re.findall(
-                r"<h3>(.*?)</h3>", page(golden_site, f"/posts/daily-papers-{day}-{lang}/")
+                r'<h3 id="([\w-]+)">(.*?)</h3>',
+                page(golden_site, f"/posts/daily-papers-{day}-{lang}/"),
             )
-            assert [html.unescape(h) for h in shown] == [
-                html.unescape(re.sub(r"\\(.)", r"\1", h)) for h in headings
+            # Each heading with kramdown's {#id} as its id, so the ranking table's links land.
+            assert [(i, html.unescape(h)) for i, h in shown] == [
+                (i, html.unescape(re.sub(r"\\(.)", r"\1", h))) for h, i in headings
             ]
+            table = page(golden_site, f"/posts/daily-papers-{day}-{lang}/").split("<table>")[1]
+            assert re.findall(r'href="#([\w-]+)"', table) == [i for _, i in headings]
 
 
 def test_every_local_link_resolves_and_is_relative(golden_site):
@@ -121,9 +125,10 @@ def test_feeds_are_valid_atom_with_relative_links(golden_site):
         ]
         assert len({e.id for e in feed.entries}) == 3
         assert feed.entries[0].published.startswith("2026-02-20T09:00:00+09:00")
-        # Summary-sized: what the post is and a link to it, not the whole post.
+        # Summary-sized: its first five papers, linked to their entries, and a link to the post.
         content = feed.entries[0].content[0].value
-        assert "SpargeAttention2" not in content and len(content) < 500
+        assert "SpargeAttention2" in content and "#arxiv-2602-13515" in content
+        assert "Many training-free sparse attention" not in content and len(content) < 3000
         assert {"ko": "논문 13편 모두", "en": "All 13 papers"}[lang] in content
 
 
