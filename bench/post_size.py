@@ -14,34 +14,21 @@ Exits 1 when the Korean post at the defaults is over the target.
 from __future__ import annotations
 
 import argparse
-import copy
-import json
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from digest.config import parse_config
-from digest.models import papers_from_items
-from digest.rank import ranking_key
-from digest.render import render_post
-
 REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO / "tests" / "fixtures" / "hf-api"
+sys.path.insert(0, str(REPO / "tests"))
+
+from digest.config import parse_config  # noqa: E402
+from digest.models import papers_from_items  # noqa: E402
+from digest.rank import ranking_key  # noqa: E402
+from digest.render import render_post  # noqa: E402
+from helpers import busy_day_items  # noqa: E402
+
 DAY = date(2026, 2, 20)
 SNAPSHOT = datetime(2026, 2, 21, 0, 0, tzinfo=UTC)
-
-
-def items(count: int) -> list[dict]:
-    """`count` real API items, recycled in turn, each with an id of its own."""
-    pool = []
-    for path in sorted(FIXTURES.glob("daily_papers_*.json")):
-        pool.extend(json.loads(path.read_bytes()))
-    made = []
-    for n in range(count):
-        item = copy.deepcopy(pool[n % len(pool)])
-        item["paper"]["id"] = f"2602.{10000 + n:05d}"
-        made.append(item)
-    return made
 
 
 def measure(text: str) -> tuple[int, int, int]:
@@ -53,7 +40,7 @@ def main() -> int:
     parser.add_argument("--papers", type=int, default=130)
     parser.add_argument("--target-kb", type=float, default=120.0)
     args = parser.parse_args()
-    papers = sorted(papers_from_items(items(args.papers)), key=ranking_key)
+    papers = sorted(papers_from_items(busy_day_items(args.papers)), key=ranking_key)
     default = parse_config({}, env={}).daily.detail_papers
     print(f"{len(papers)} papers; daily.detail_papers default {default}")
     print(f"{'lang':5} {'detail':>6} {'KB':>8} {'words':>8} {'lines':>6} {'vs all full':>11}")

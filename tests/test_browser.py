@@ -5,11 +5,17 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from datetime import UTC, date, datetime
 
 import pytest
 
 from cdp import chromium
+from digest.config import parse_config
+from digest.models import papers_from_items
+from digest.rank import ranking_key
+from digest.render import render_post
 from digest.site.serve import serving
+from helpers import busy_day_items
 from site_helpers import GOLDEN, HOSTILE, REPO, copy_posts
 
 pytestmark = pytest.mark.browser
@@ -196,3 +202,45 @@ def test_feed_opens_as_atom(page, site_url, lang):
     assert feed["root"] == "feed" and feed["ns"] == "http://www.w3.org/2005/Atom"
     assert feed["entries"] >= 3
     assert "2026-02-20" in page.evaluate("document.body.textContent")
+
+
+@pytest.fixture
+def busy_day_url(tmp_path, run, write_config):
+    """`digest site` over a 130-paper day's Korean and English posts, as digest writes them."""
+    papers = sorted(papers_from_items(busy_day_items()), key=ranking_key)
+    config = parse_config({}, env={})
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    for lang in ("ko", "en"):
+        post = render_post(
+            papers, date(2026, 2, 20), lang, config, datetime(2026, 2, 21, tzinfo=UTC)
+        )
+        (posts / post.filename).write_text(post.text, encoding="utf-8")
+    write_config("site:\n  mathjax_url: null\n")
+    assert run("site").code == 0
+    with serving(tmp_path / "_site") as url:
+        yield url
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_busy_day_has_its_table_and_every_anchor(page, busy_day_url, tmp_path, scheme):
+    page.send(
+        "Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": scheme}]
+    )
+    assert not page.open(busy_day_url + "posts/daily-papers-2026-02-20-ko/")
+    links = page.evaluate("[...document.querySelectorAll('table a')].map(a => a.hash.slice(1))")
+    assert len(links) == 130 and len(set(links)) == 130
+    # Every row's link lands on its entry's heading, in the same order.
+    headings = page.evaluate("[...document.querySelectorAll('h3[id]')].map(h => h.id)")
+    assert headings == links
+    full = page.evaluate("document.querySelectorAll('.post-body strong').length")
+    assert full == 1 + 15  # the count in the opening line, and the 15 full entries' abstracts
+    shots = [page.screenshot(tmp_path / f"busy-top-{scheme}.png")]
+    page.evaluate(f"document.getElementById('{links[99]}').scrollIntoView()")
+    shots.append(page.screenshot(tmp_path / f"busy-compact-{scheme}.png"))
+    page.evaluate(f"document.getElementById('{links[2]}').scrollIntoView()")
+    shots.append(page.screenshot(tmp_path / f"busy-full-{scheme}.png"))
+    for shot in shots:
+        assert shot.stat().st_size > 10_000
+        if os.environ.get("DIGEST_SCREENSHOTS"):
+            shutil.copy(shot, os.environ["DIGEST_SCREENSHOTS"])
