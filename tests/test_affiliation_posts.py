@@ -33,19 +33,19 @@ CLOSED = "http://127.0.0.1:9"  # the discard port: nothing listens, a request fa
 # The papers of the fixture day that no HF organization claimed, and what each source has.
 ARXIV = {"2602.16968": "multi_affiliation", "2602.17259": "cvpr", "2602.17365": "email_only"}
 OPENALEX = {"2602.17004": "with_institutions", "2602.17365": "no_institutions"}
-NOWHERE = "2602.17363"  # in neither: "unknown", and a warning
+NOWHERE = "2602.17363"  # in neither: no affiliation shown, and a warning
 CLAIMED = "2602.13515"  # Tsinghua University on HF: its arXiv page is never asked for
-# What each paper's line says (en), from its source.
+# What each paper's meta line says of its affiliation (en), from its source; None: nothing.
 LINES = {
-    CLAIMED: "Tsinghua University",
-    "2602.16968": "University of California, Berkeley, Stanford University, Google DeepMind +1 "
-    "(arXiv)",
-    "2602.17259": "Korea Advanced Institute of Science and Technology, Max Planck Institute for "
-    "Informatics, NVIDIA (arXiv)",
-    "2602.17004": "Tsinghua University, Shanghai Artificial Intelligence Laboratory, Microsoft "
-    "Research Asia (OpenAlex)",
-    "2602.17365": "unknown",
-    NOWHERE: "unknown",
+    CLAIMED: "HF organization: Tsinghua University",
+    "2602.16968": "Affiliations: University of California, Berkeley, Stanford University, "
+    "Google DeepMind +1 (arXiv)",
+    "2602.17259": "Affiliations: Korea Advanced Institute of Science and Technology, Max Planck "
+    "Institute for Informatics, NVIDIA (arXiv)",
+    "2602.17004": "Affiliations: Tsinghua University, Shanghai Artificial Intelligence "
+    "Laboratory, Microsoft Research Asia (OpenAlex)",
+    "2602.17365": None,
+    NOWHERE: None,
 }
 
 
@@ -68,12 +68,13 @@ def enrich(monkeypatch: pytest.MonkeyPatch) -> Iterator[RunningServer]:
         yield server
 
 
-def lines_by_id(text: str, label: str = "Affiliation") -> dict[str, str]:
-    """Each paper's affiliation line (after the label), by its arXiv id."""
+def lines_by_id(text: str) -> dict[str, str | None]:
+    """What each paper's meta line says after 🏛️ (label and names), by its arXiv id."""
     found = {}
     for section in text.split("\n### ")[1:]:
         paper_id = re.search(r"huggingface\.co/papers/([\d.]+)\)", section).group(1)
-        found[paper_id] = re.search(rf"^- 🏛️ {label}: (.*)$", section, flags=re.M).group(1)
+        meta = re.search(r"^- 👍 .*$", section, flags=re.M).group(0)
+        found[paper_id] = meta.split(" · 🏛️ ", 1)[1] if "🏛️" in meta else None
     return found
 
 
@@ -116,9 +117,14 @@ def test_each_source_named_on_its_line_matches_the_golden_post(built, update_gol
         )
     english = lines_by_id(built[POSTS[0]].decode())
     assert {paper_id: english[paper_id] for paper_id in LINES} == LINES
-    korean = lines_by_id(built[POSTS[1]].decode(), "기관")
-    assert korean["2602.17259"] == LINES["2602.17259"]
-    assert korean[NOWHERE] == "알 수 없음"
+    korean = lines_by_id(built[POSTS[1]].decode())
+    assert korean["2602.17259"] == LINES["2602.17259"].replace("Affiliations", "기관")
+    assert korean[CLAIMED] == "HF 조직: Tsinghua University" and korean[NOWHERE] is None
+    # The ranking table's column: the same names and source.
+    table = re.findall(r"^\| \d+ \| .*", english_text := built[POSTS[0]].decode(), flags=re.M)
+    assert "| 👍 | Affiliations | ⭐ |" in english_text
+    assert any("| 4 | University of California, Berkeley, Stanford" in row for row in table)
+    assert any(row.endswith("| 0 | \u2013 | 0 |") for row in table)
 
 
 def test_offline_and_rebuild_ask_nobody_and_give_the_same_bytes(built, run, tmp_path):
@@ -156,8 +162,8 @@ def test_sources_that_are_down_leave_the_papers_as_they_were(
     assert result.code == 0, result.err
     assert "affiliations: 5 papers: arxiv: connection refused" in result.err
     lines = lines_by_id((tmp_path / "_posts" / POSTS[0]).read_text(encoding="utf-8"))
-    assert lines[CLAIMED] == "Tsinghua University"
-    assert {lines[paper_id] for paper_id in [*ARXIV, "2602.17004", NOWHERE]} == {"unknown"}
+    assert lines[CLAIMED] == "HF organization: Tsinghua University"
+    assert {lines[paper_id] for paper_id in [*ARXIV, "2602.17004", NOWHERE]} == {None}
     # A failure is not an answer: nothing is cached, the next run asks again.
     assert not (tmp_path / "_archive" / "daily_papers" / "affiliations").exists()
 
@@ -175,10 +181,10 @@ def test_jekyll_shows_each_line_as_written(tmp_path):
     assert not TROUBLE.search(built.stdout + built.stderr), built.stdout + built.stderr
     page = root / "_site" / "posts" / f"daily-papers-{DAY}-en" / "index.html"
     items = re.findall(r"<li>(.*?)</li>", page.read_text(encoding="utf-8"), flags=re.S)
-    shown = [visible_text(item).strip() for item in items if "🏛️" in item]
+    shown = [visible_text(item).strip().split(" · 🏛️ ")[1] for item in items if "🏛️" in item]
     written = lines_by_id((GOLDEN / POSTS[0]).read_text(encoding="utf-8"))
-    assert shown == [f"🏛️ Affiliation: {line}" for line in written.values()]
-    assert set(LINES.values()) <= set(written.values())
+    assert shown == [line for line in written.values() if line]
+    assert {line for line in LINES.values() if line} <= set(shown)
 
 
 def test_backfill_looks_up_archived_days_too(hf_server, enrich, run, write_config, tmp_path):

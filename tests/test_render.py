@@ -97,7 +97,7 @@ def test_hostile_text_in_every_field(text):
     visible = html.unescape(re.sub(r"<[^>]+>", "", rendered))
     clean = " ".join(text.split())
     assert f"1. {clean}" in visible
-    assert f"Affiliation: {clean}" in visible
+    assert f"HF organization: {clean}" in visible
     assert f"TL;DR: {READS_AS_MATH.get(text, clean)}" in visible
     assert f"\n{READS_AS_MATH.get(text, clean)}" in visible  # the abstract
     assert parsed.get("math", False) is (text in READS_AS_MATH)
@@ -198,15 +198,16 @@ def test_affiliation_line_names_its_source_per_language_with_plus_n():
     lines = {}
     for lang in ("en", "ko", "ja"):
         text = render_post(papers, date(2026, 2, 20), lang, settings, SNAPSHOT, affiliations=found)
-        lines[lang] = re.findall(r"^- 🏛️ [^:]+: (.*)$", text.text, flags=re.M)
+        metas = re.findall(r"^- 👍 .*$", text.text, flags=re.M)
+        lines[lang] = [meta.split(" · 🏛️ ")[1] if "🏛️" in meta else None for meta in metas]
     assert lines["en"] == [
-        "Claimed Lab",
-        "A \\*Univ\\*, B&#124;Lab +2 (arXiv)",
-        "unknown",  # a lookup that found nothing: "unknown", not a stale HF name
-        "Tsinghua University (OpenAlex)",
+        "HF organization: Claimed Lab",
+        "Affiliations: A \\*Univ\\*, B&#124;Lab +2 (arXiv)",
+        None,  # a lookup that found nothing: no piece, not a stale HF name
+        "Affiliations: Tsinghua University (OpenAlex)",
     ]
-    assert lines["ko"][1] == lines["en"][1] and lines["ko"][2] == "알 수 없음"
-    assert lines["ja"][3] == "Tsinghua University\uff08OpenAlex\uff09"  # full-width ( )
+    assert lines["ko"][1] == "기관: A \\*Univ\\*, B&#124;Lab +2 (arXiv)" and lines["ko"][2] is None
+    assert lines["ja"][3] == "所属: Tsinghua University\uff08OpenAlex\uff09"  # full-width ( )
     # Without a lookup (a caller of render_post alone), the HF organization as before.
     plain = render_post(papers, date(2026, 2, 20), "en", settings, SNAPSHOT).text
-    assert "- 🏛️ Affiliation: Ignored when not found\n" in plain
+    assert " · 🏛️ HF organization: Ignored when not found\n" in plain
