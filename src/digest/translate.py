@@ -1,0 +1,404 @@
+"""The translation service: the only module that talks to an OpenAI-compatible chat-completions
+API. Translates TL;DRs and abstracts through the cache, concurrently, within one run's limits
+(calls, requests per second, seconds), and never lets a failure stop a post."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+import time
+from collections.abc import Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from digest import __version__
+from digest.fetch import _retry_after
+from digest.models import Paper
+from digest.progress import Progress
+from digest.translation_cache import CacheKey, cache_key, read_cached, write_cached
+from digest.translation_checks import problem
+from digest.translation_plan import Counts, Job, Text, TranslationResult, plan_jobs, summary_line
+from digest.translation_prompt import Prompt, load_prompt
+from digest.translation_settings import TranslateSettings
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"digest/{__version__} (paper translations; python-requests)"
+# A translated abstract is a few kB; an answer past this is a runaway and is cut off unread.
+MAX_ANSWER_BYTES = 256 * 1024
+BACKOFF = 1.0
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+# Every further call would fail the same way: a bad key, no permission, an unknown model.
+STOP_STATUSES = frozenset({401, 403, 404})
+_TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+# A reasoning model's thoughts (Ollama's qwen3, deepseek-r1) come before its answer.
+_THINKING = re.compile(r"^\s*<think>.*?</think>\s*", re.S)
+# Runs that could be a key a server echoed back ("Incorrect API key provided: sk-…").
+_KEY_LIKE = re.compile(r"[A-Za-z0-9_\-*.]{24,}")
+
+
+class _Stop(Exception):
+    """No further call in this run (budget, deadline, quota, key): the text stays English."""
+
+
+class _Failed(Exception):
+    """This text could not be translated; others may still be."""
+
+
+class _BadAnswer(_Failed):
+    """An answer that is not a usable translation: asked again once."""
+
+
+class _Limits:
+    """What every call of a run passes, across threads and posts: the call budget, the pace,
+    the deadline (from the first call), and a stop that, once set, refuses every later call."""
+
+    def __init__(self, settings: TranslateSettings) -> None:
+        self.settings = settings
+        self.calls = 0
+        self.stopped: str | None = None
+        self.stop_event = threading.Event()
+        self._interval = 1.0 / settings.requests_per_second if settings.requests_per_second else 0
+        self._next = 0.0
+        self._deadline: float | None = None
+        self._lock = threading.Lock()
+
+    def stop(self, reason: str) -> None:
+        with self._lock:
+            if self.stopped is None:
+                self.stopped = reason
+                log.warning("translation: %s; no further model calls in this run", reason)
+        self.stop_event.set()
+
+    def remaining(self) -> float:
+        with self._lock:
+            return self._remaining(time.monotonic())
+
+    def _remaining(self, now: float) -> float:
+        return float("inf") if self._deadline is None else self._deadline - now
+
+    def take(self) -> None:
+        """Wait for this call's turn, or raise `_Stop`."""
+        with self._lock:
+            now = time.monotonic()
+            if self._deadline is None:
+                self._deadline = now + self.settings.max_total_seconds
+            turn = max(now, self._next)
+            budget = self.settings.max_calls
+            reason = self.stopped
+            if reason is None and budget is not None and self.calls >= budget:
+                reason = f"translate.max_calls ({budget}) reached"
+            elif reason is None and turn >= self._deadline:
+                reason = f"translate.max_total_seconds ({self.settings.max_total_seconds:g}s) spent"
+            if reason is None:
+                self.calls += 1
+                self._next = turn + self._interval
+        if reason is not None:
+            raise _Stop(reason)
+        if self.stop_event.wait(turn - now):
+            raise _Stop(self.stopped or "stopped")
+
+
+class Translator:
+    """Translations for one run: build it once, `translate` each post, read `warning()` at the
+    end. Calls only for texts the cache lacks; offline or without a key it uses the cache alone."""
+
+    def __init__(
+        self,
+        settings: TranslateSettings,
+        *,
+        cache_root: Path | None,
+        templates_dir: Path | None = None,
+        offline: bool = False,
+        env: Mapping[str, str] | None = None,
+        progress: bool = False,
+        backoff: float = BACKOFF,
+    ) -> None:
+        self.settings = settings
+        self.cache_root = cache_root
+        self.templates_dir = templates_dir
+        self.offline = offline
+        self.progress = progress
+        self.backoff = backoff
+        self.counts = Counts()
+        self.langs: list[str] = []
+        self._key = (os.environ if env is None else env).get(settings.api_key_env, "").strip()
+        self._limits = _Limits(settings)
+        self._lock = threading.Lock()  # for the counts, which worker threads add to
+        self._prompts: dict[str, Prompt] = {}
+        self._session = requests.Session()
+        self._session.headers["User-Agent"] = USER_AGENT
+        self._url = settings.base_url.rstrip("/") + "/chat/completions"
+
+    def __enter__(self) -> Translator:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._session.close()
+
+    @property
+    def stopped(self) -> str | None:
+        """Why calls stopped in this run (None: they did not)."""
+        return self._limits.stopped
+
+    def warning(self) -> str | None:
+        """One line counting what was left in English in this run, or None."""
+        return summary_line(self.counts, self.langs, self.stopped)
+
+    def prompt(self, lang: str) -> Prompt:
+        if lang not in self._prompts:
+            self._prompts[lang] = load_prompt(lang, self.templates_dir, self.settings.glossary)
+        return self._prompts[lang]
+
+    def translate(
+        self, papers: Sequence[Paper], lang: str, *, full: Collection[str] | None = None
+    ) -> TranslationResult:
+        """`lang` translations of the papers' texts (papers best first; `full`: the ids whose
+        abstract the post shows, None for all)."""
+        prompt = self.prompt(lang)
+        result = TranslationResult(lang=lang, model=self.settings.model)
+        jobs, beyond = plan_jobs(papers, self.settings, full)
+        for job in beyond:
+            result.texts[job.paper_id, job.field] = Text(None, "beyond translate.max_papers")
+        misses = []
+        for job in jobs:
+            cached = self._cached(job, prompt)
+            if cached is not None:
+                result.texts[job.paper_id, job.field] = Text(cached, cached=True)
+            else:
+                misses.append(job)
+        for job, text in self._run(misses, prompt, result.counts):
+            result.texts[job.paper_id, job.field] = text
+        counts = result.counts
+        texts = result.texts.values()
+        counts.cached = sum(1 for t in texts if t.cached)
+        counts.new = sum(1 for t in texts if t.text is not None and not t.cached)
+        if lang not in self.langs:
+            self.langs.append(lang)
+        self.counts.add(counts)
+        return result
+
+    def _key_for(self, job: Job, prompt: Prompt) -> CacheKey:
+        return cache_key(
+            job.paper_id,
+            job.field,
+            job.source,
+            lang=prompt.lang,
+            model=self.settings.model,
+            prompt_version=prompt.version,
+        )
+
+    def _cached(self, job: Job, prompt: Prompt) -> str | None:
+        if self.cache_root is None:
+            return None
+        return read_cached(self.cache_root, self._key_for(job, prompt))
+
+    def _run(self, jobs: list[Job], prompt: Prompt, counts: Counts) -> list[tuple[Job, Text]]:
+        """Each job's outcome; the model is called only when it may be."""
+        why_not = self._why_no_calls()
+        if why_not or not jobs:
+            counts.skipped += len(jobs)
+            return [(job, Text(None, why_not)) for job in jobs]
+        done: list[tuple[Job, Text]] = []
+        bar = Progress(f"translating ({prompt.lang})", len(jobs), enabled=self.progress)
+        pool = ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="translate")
+        try:
+            # Submitted best first, TL;DRs before abstracts: the budget goes in that order.
+            futures = {pool.submit(self._one, job, prompt, counts): job for job in jobs}
+            for future in as_completed(futures):
+                text, failed = future.result()
+                done.append((futures[future], text))
+                bar.step(None, failed=failed)
+        except BaseException:
+            self._limits.stop("interrupted")
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            bar.close()
+        return done
+
+    def _why_no_calls(self) -> str | None:
+        if self.offline:
+            return "offline"
+        if not self._key:
+            reason = f"no API key (the environment variable {self.settings.api_key_env} is empty)"
+            if self._limits.stopped is None:
+                self._limits.stop(reason)
+            return reason
+        return self._limits.stopped
+
+    def _one(self, job: Job, prompt: Prompt, counts: Counts) -> tuple[Text, bool]:
+        """(outcome, whether it failed). A text failing its checks is asked for once more."""
+        reason = ""
+        try:
+            for _ in range(2):
+                try:
+                    answer = self._complete(prompt.system, job.source, counts)
+                except _BadAnswer as exc:
+                    reason = str(exc)
+                    continue
+                reason = problem(job.source, answer, prompt.lang) or ""
+                if not reason:
+                    if self.cache_root is not None:
+                        write_cached(self.cache_root, self._key_for(job, prompt), answer)
+                    return Text(answer), False
+        except _Stop as exc:
+            with self._lock:
+                counts.skipped += 1
+            return Text(None, str(exc)), False
+        except _Failed as exc:
+            reason = str(exc)
+        else:
+            reason = f"failed its checks twice ({reason})"
+        with self._lock:
+            counts.failed += 1
+        log.info("translation of %s %s kept in English: %s", job.paper_id, job.field, reason)
+        return Text(None, reason), True
+
+    def _complete(self, system: str, text: str, counts: Counts) -> str:
+        """The model's answer for `text`, with bounded retries on transient failures."""
+        payload = {
+            "model": self.settings.model,
+            "messages": [{"role": "system", "content": system}, {"role": "user", "content": text}],
+            "temperature": 0,
+        }
+        headers = {"Authorization": f"Bearer {self._key}", "Content-Type": "application/json"}
+        attempt = 0
+        while True:
+            self._limits.take()
+            with self._lock:
+                counts.calls += 1
+            timeout = min(self.settings.timeout, max(self._limits.remaining(), 0.1))
+            retry_after = None
+            unreachable = False
+            try:
+                status, reply_headers, body = _post(
+                    self._session, self._url, payload, headers, timeout
+                )
+            except _TRANSIENT as exc:
+                unreachable = not isinstance(exc, requests.Timeout)
+                trouble = "connection failed" if unreachable else "timed out"
+            else:
+                if status == 200:
+                    return self._answer(body, counts)
+                trouble = f"HTTP {status}{self._said(body)}"
+                if status == 429:
+                    retry_after = _retry_after(reply_headers.get("Retry-After"))
+                    spent = _quota_spent(reply_headers, body, retry_after, self._limits.remaining())
+                    if spent:
+                        self._limits.stop(f"{_where(self._url)}: {spent}")
+                        raise _Stop(self._limits.stopped)
+                if status in STOP_STATUSES:
+                    self._limits.stop(f"{_where(self._url)} answered {trouble}")
+                    raise _Stop(self._limits.stopped)
+                if status not in RETRY_STATUSES:
+                    raise _Failed(trouble)
+            if attempt >= self.settings.retries:
+                if unreachable:  # the next text would find it down too: build without it
+                    self._limits.stop(f"{_where(self._url)} is unreachable ({trouble})")
+                    raise _Stop(self._limits.stopped)
+                raise _Failed(f"{trouble} after {attempt + 1} attempts")
+            wait = max(self.backoff * 2**attempt, retry_after or 0.0)
+            if wait >= self._limits.remaining():
+                raise _Failed(f"{trouble}; no time left to retry")
+            log.warning("translation: %s; retrying in %.1fs", trouble, wait)
+            if self._limits.stop_event.wait(wait):
+                raise _Stop(self._limits.stopped)
+            attempt += 1
+
+    def _answer(self, body: bytes, counts: Counts) -> str:
+        try:
+            data = json.loads(body)
+            choice = data["choices"][0]
+            content = choice["message"]["content"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            raise _BadAnswer("the answer is not a chat completion") from None
+        if not isinstance(content, str):
+            raise _BadAnswer("the answer has no text")
+        if choice.get("finish_reason") == "length":
+            raise _BadAnswer("the answer was cut off (finish_reason: length)")
+        usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+        with self._lock:
+            counts.prompt_tokens += _int(usage.get("prompt_tokens"))
+            counts.completion_tokens += _int(usage.get("completion_tokens"))
+        return _THINKING.sub("", content).strip()
+
+    def _said(self, body: bytes) -> str:
+        """The server's error message, short and with anything key-like blanked."""
+        message = _error(body).get("message")
+        if not isinstance(message, str) or not message.strip():
+            return ""
+        if self._key:
+            message = message.replace(self._key, "[redacted]")
+        return ": " + _KEY_LIKE.sub("[redacted]", " ".join(message.split()))[:200]
+
+
+def _post(
+    session: requests.Session,
+    url: str,
+    payload: dict[str, Any],
+    headers: dict[str, str],
+    timeout: float,
+) -> tuple[int, Mapping[str, str], bytes]:
+    """POST, reading the answer within `timeout` seconds in all and `MAX_ANSWER_BYTES`.
+
+    A stand-in for the shared bounded-HTTP helper (issue 12), which will replace it.
+    """
+    give_up = time.monotonic() + timeout
+    with session.post(url, json=payload, headers=headers, timeout=timeout, stream=True) as reply:
+        body = bytearray()
+        while chunk := reply.raw.read1(65536):  # what has arrived, not a full buffer
+            body += chunk
+            if len(body) > MAX_ANSWER_BYTES:
+                raise _BadAnswer(f"the answer ran past {MAX_ANSWER_BYTES // 1024} KiB")
+            if time.monotonic() > give_up:
+                raise requests.Timeout("answer still coming at the timeout")
+        return reply.status_code, reply.headers, bytes(body)
+
+
+def _error(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    error = data.get("error") if isinstance(data, dict) else None
+    return error if isinstance(error, dict) else {}
+
+
+def _quota_spent(
+    headers: Mapping[str, str], body: bytes, retry_after: float | None, remaining: float
+) -> str | None:
+    """Why a 429 will not get better within this run, or None for a passing rate limit."""
+    error = _error(body)
+    codes = {str(error.get("code", "")).lower(), str(error.get("type", "")).lower()}
+    if "insufficient_quota" in codes:  # OpenAI: out of credit
+        return "the account's quota is spent (insufficient_quota)"
+    limit = headers.get("x-ratelimit-type", "")
+    message = str(error.get("message", ""))
+    if "day" in limit.lower() or "86400s" in message:  # GitHub Models: UserByModelByDay
+        return f"the daily request limit is reached ({limit or 'per day'})"
+    if retry_after is not None and retry_after >= remaining:
+        return f"rate limited for {retry_after:.0f}s, longer than this run may take"
+    return None
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _where(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}{parts.path}"
