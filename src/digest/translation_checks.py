@@ -103,8 +103,10 @@ def problem(source: str, answer: str, lang: str) -> str | None:
         return "math spans differ from the source"
     if urls(text) != urls(source):
         return "URLs differ from the source"
-    if len(source) >= _SHORT:
-        ratio = len(text) / len(source)
+    # Measured on the prose alone: math and URLs are the same length in any language.
+    source_prose, text_prose = prose(source).strip(), prose(text).strip()
+    if len(source_prose) >= _SHORT:
+        ratio = len(text_prose) / len(source_prose)
         if not MIN_LENGTH_RATIO <= ratio <= MAX_LENGTH_RATIO:
             return f"{ratio:.2f} times the length of the source"
     return None
