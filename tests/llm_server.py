@@ -16,7 +16,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -36,7 +36,8 @@ QUOTA_BODY = {
     # OpenAI's out-of-credit answer.
     "openai-quota": {
         "error": {
-            "message": "You exceeded your current quota, please check your plan and billing details.",
+            "message": "You exceeded your current quota, please check your plan and billing "
+            "details.",
             "type": "insufficient_quota",
             "param": None,
             "code": "insufficient_quota",
@@ -219,10 +220,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (extra or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        try:
+        with suppress(OSError):
             self.wfile.write(body)
-        except OSError:
-            pass
 
 
 class _Server(ThreadingHTTPServer):

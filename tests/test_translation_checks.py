@@ -4,10 +4,10 @@ good translation (real Korean with the terms, math and URLs kept) passes them al
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURE_DAYS, fixture_items
-from llm_server import fake_korean
 
+from conftest import FIXTURE_DAYS, fixture_items
 from digest.translation_checks import math_spans, problem, urls
+from llm_server import fake_korean
 
 SOURCE = (
     "Large language models (LLMs) reach 92.3% accuracy on GSM8K with $\\mathcal{O}(n \\log n)$ "
@@ -39,7 +39,7 @@ def test_math_may_be_respaced_but_not_changed() -> None:
         (SOURCE, "the source echoed back"),
         (GOOD + "\n\n" + SOURCE, "the source echoed back"),
         ("번역: " + GOOD, "a preamble before the text"),
-        ("번역 결과：" + GOOD, "a preamble before the text"),
+        ("번역 결과\uff1a" + GOOD, "a preamble before the text"),
         ("Translation: " + GOOD, "a preamble before the text"),
         ("Here is the translation. " + GOOD, "a preamble before the text"),
         ("```\n" + GOOD + "\n```", "a code fence around the text"),
@@ -49,7 +49,10 @@ def test_math_may_be_respaced_but_not_changed() -> None:
         (GOOD.replace("https://github.com/org/repo", "https://github.com/org"), "URLs differ"),
         (GOOD.replace("대규모", "大規模"), "Chinese or Japanese characters the source lacks"),
         (GOOD.replace("메모리로", "メモリで"), "Chinese or Japanese characters the source lacks"),
-        ("짧다 $\\mathcal{O}(n \\log n)$ $$\\sum_{i=1}^{n} x_i$$ https://github.com/org/repo", "length"),
+        (
+            "짧다 $\\mathcal{O}(n \\log n)$ $$\\sum_{i=1}^{n} x_i$$ https://github.com/org/repo",
+            "len",
+        ),
         (GOOD + " 그리고 덧붙인 설명이다." * 20, "length"),
     ],
 )
