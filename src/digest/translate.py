@@ -4,10 +4,8 @@ API. Translates TL;DRs and abstracts through the cache, concurrently, within one
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Collection, Mapping, Sequence
@@ -20,11 +18,13 @@ from urllib.parse import urlsplit
 import requests
 
 from digest import __version__
+from digest.chat_protocol import BadAnswer, error_message, quota_spent, read_answer, request_body
 from digest.fetch import _retry_after
 from digest.models import Paper
 from digest.progress import Progress
 from digest.translation_cache import CacheKey, cache_key, read_cached, write_cached
 from digest.translation_checks import problem
+from digest.translation_limits import CallLimits, Stopped
 from digest.translation_plan import Counts, Job, Text, TranslationResult, plan_jobs, summary_line
 from digest.translation_prompt import Prompt, load_prompt
 from digest.translation_settings import TranslateSettings
@@ -39,72 +39,10 @@ RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 # Every further call would fail the same way: a bad key, no permission, an unknown model.
 STOP_STATUSES = frozenset({401, 403, 404})
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
-# A reasoning model's thoughts (Ollama's qwen3, deepseek-r1) come before its answer.
-_THINKING = re.compile(r"^\s*<think>.*?</think>\s*", re.S)
-# Runs that could be a key a server echoed back ("Incorrect API key provided: sk-…").
-_KEY_LIKE = re.compile(r"[A-Za-z0-9_\-*.]{24,}")
-
-
-class _Stop(Exception):
-    """No further call in this run (budget, deadline, quota, key): the text stays English."""
 
 
 class _Failed(Exception):
     """This text could not be translated; others may still be."""
-
-
-class _BadAnswer(_Failed):
-    """An answer that is not a usable translation: asked again once."""
-
-
-class _Limits:
-    """What every call of a run passes, across threads and posts: the call budget, the pace,
-    the deadline (from the first call), and a stop that, once set, refuses every later call."""
-
-    def __init__(self, settings: TranslateSettings) -> None:
-        self.settings = settings
-        self.calls = 0
-        self.stopped: str | None = None
-        self.stop_event = threading.Event()
-        self._interval = 1.0 / settings.requests_per_second if settings.requests_per_second else 0
-        self._next = 0.0
-        self._deadline: float | None = None
-        self._lock = threading.Lock()
-
-    def stop(self, reason: str) -> None:
-        with self._lock:
-            if self.stopped is None:
-                self.stopped = reason
-                log.warning("translation: %s; no further model calls in this run", reason)
-        self.stop_event.set()
-
-    def remaining(self) -> float:
-        with self._lock:
-            return self._remaining(time.monotonic())
-
-    def _remaining(self, now: float) -> float:
-        return float("inf") if self._deadline is None else self._deadline - now
-
-    def take(self) -> None:
-        """Wait for this call's turn, or raise `_Stop`."""
-        with self._lock:
-            now = time.monotonic()
-            if self._deadline is None:
-                self._deadline = now + self.settings.max_total_seconds
-            turn = max(now, self._next)
-            budget = self.settings.max_calls
-            reason = self.stopped
-            if reason is None and budget is not None and self.calls >= budget:
-                reason = f"translate.max_calls ({budget}) reached"
-            elif reason is None and turn >= self._deadline:
-                reason = f"translate.max_total_seconds ({self.settings.max_total_seconds:g}s) spent"
-            if reason is None:
-                self.calls += 1
-                self._next = turn + self._interval
-        if reason is not None:
-            raise _Stop(reason)
-        if self.stop_event.wait(turn - now):
-            raise _Stop(self.stopped or "stopped")
 
 
 class Translator:
@@ -131,7 +69,7 @@ class Translator:
         self.counts = Counts()
         self.langs: list[str] = []
         self._key = (os.environ if env is None else env).get(settings.api_key_env, "").strip()
-        self._limits = _Limits(settings)
+        self._limits = CallLimits(settings)
         self._lock = threading.Lock()  # for the counts, which worker threads add to
         self._prompts: dict[str, Prompt] = {}
         self._session = requests.Session()
@@ -247,7 +185,7 @@ class Translator:
             for _ in range(2):
                 try:
                     answer = self._complete(prompt.system, job.source, counts)
-                except _BadAnswer as exc:
+                except BadAnswer as exc:
                     reason = str(exc)
                     continue
                 reason = problem(job.source, answer, prompt.lang) or ""
@@ -255,7 +193,7 @@ class Translator:
                     if self.cache_root is not None:
                         write_cached(self.cache_root, self._key_for(job, prompt), answer)
                     return Text(answer), False
-        except _Stop as exc:
+        except Stopped as exc:
             with self._lock:
                 counts.skipped += 1
             return Text(None, str(exc)), False
@@ -270,11 +208,7 @@ class Translator:
 
     def _complete(self, system: str, text: str, counts: Counts) -> str:
         """The model's answer for `text`, with bounded retries on transient failures."""
-        payload = {
-            "model": self.settings.model,
-            "messages": [{"role": "system", "content": system}, {"role": "user", "content": text}],
-            "temperature": 0,
-        }
+        payload = request_body(self.settings.model, system, text)
         headers = {"Authorization": f"Bearer {self._key}", "Content-Type": "application/json"}
         attempt = 0
         while True:
@@ -294,56 +228,46 @@ class Translator:
             else:
                 if status == 200:
                     return self._answer(body, counts)
-                trouble = f"HTTP {status}{self._said(body)}"
-                if status == 429:
-                    retry_after = _retry_after(reply_headers.get("Retry-After"))
-                    spent = _quota_spent(reply_headers, body, retry_after, self._limits.remaining())
-                    if spent:
-                        self._limits.stop(f"{_where(self._url)}: {spent}")
-                        raise _Stop(self._limits.stopped)
-                if status in STOP_STATUSES:
-                    self._limits.stop(f"{_where(self._url)} answered {trouble}")
-                    raise _Stop(self._limits.stopped)
-                if status not in RETRY_STATUSES:
-                    raise _Failed(trouble)
+                trouble = f"HTTP {status}{error_message(body, self._key)}"
+                retry_after = self._refused(status, reply_headers, body, trouble)
             if attempt >= self.settings.retries:
                 if unreachable:  # the next text would find it down too: build without it
-                    self._limits.stop(f"{_where(self._url)} is unreachable ({trouble})")
-                    raise _Stop(self._limits.stopped)
+                    self._stop(f"{_where(self._url)} is unreachable ({trouble})")
                 raise _Failed(f"{trouble} after {attempt + 1} attempts")
             wait = max(self.backoff * 2**attempt, retry_after or 0.0)
             if wait >= self._limits.remaining():
                 raise _Failed(f"{trouble}; no time left to retry")
             log.warning("translation: %s; retrying in %.1fs", trouble, wait)
             if self._limits.stop_event.wait(wait):
-                raise _Stop(self._limits.stopped)
+                raise Stopped(self._limits.stopped)
             attempt += 1
 
-    def _answer(self, body: bytes, counts: Counts) -> str:
-        try:
-            data = json.loads(body)
-            choice = data["choices"][0]
-            content = choice["message"]["content"]
-        except (ValueError, KeyError, IndexError, TypeError):
-            raise _BadAnswer("the answer is not a chat completion") from None
-        if not isinstance(content, str):
-            raise _BadAnswer("the answer has no text")
-        if choice.get("finish_reason") == "length":
-            raise _BadAnswer("the answer was cut off (finish_reason: length)")
-        usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
-        with self._lock:
-            counts.prompt_tokens += _int(usage.get("prompt_tokens"))
-            counts.completion_tokens += _int(usage.get("completion_tokens"))
-        return _THINKING.sub("", content).strip()
+    def _refused(
+        self, status: int, headers: Mapping[str, str], body: bytes, trouble: str
+    ) -> float | None:
+        """For an error answer: the Retry-After to honour, or raise when retrying is futile."""
+        retry_after = _retry_after(headers.get("Retry-After"))
+        if status == 429:
+            spent = quota_spent(headers, body, retry_after, self._limits.remaining())
+            if spent:
+                self._stop(f"{_where(self._url)}: {spent}")
+        if status in STOP_STATUSES:
+            self._stop(f"{_where(self._url)} answered {trouble}")
+        if status not in RETRY_STATUSES:
+            raise _Failed(trouble)
+        return retry_after
 
-    def _said(self, body: bytes) -> str:
-        """The server's error message, short and with anything key-like blanked."""
-        message = _error(body).get("message")
-        if not isinstance(message, str) or not message.strip():
-            return ""
-        if self._key:
-            message = message.replace(self._key, "[redacted]")
-        return ": " + _KEY_LIKE.sub("[redacted]", " ".join(message.split()))[:200]
+    def _stop(self, reason: str) -> None:
+        """No further call in this run, this one included."""
+        self._limits.stop(reason)
+        raise Stopped(self._limits.stopped)
+
+    def _answer(self, body: bytes, counts: Counts) -> str:
+        answer = read_answer(body)
+        with self._lock:
+            counts.prompt_tokens += answer.prompt_tokens
+            counts.completion_tokens += answer.completion_tokens
+        return answer.text
 
 
 def _post(
@@ -363,40 +287,10 @@ def _post(
         while chunk := reply.raw.read1(65536):  # what has arrived, not a full buffer
             body += chunk
             if len(body) > MAX_ANSWER_BYTES:
-                raise _BadAnswer(f"the answer ran past {MAX_ANSWER_BYTES // 1024} KiB")
+                raise BadAnswer(f"the answer ran past {MAX_ANSWER_BYTES // 1024} KiB")
             if time.monotonic() > give_up:
                 raise requests.Timeout("answer still coming at the timeout")
         return reply.status_code, reply.headers, bytes(body)
-
-
-def _error(body: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    error = data.get("error") if isinstance(data, dict) else None
-    return error if isinstance(error, dict) else {}
-
-
-def _quota_spent(
-    headers: Mapping[str, str], body: bytes, retry_after: float | None, remaining: float
-) -> str | None:
-    """Why a 429 will not get better within this run, or None for a passing rate limit."""
-    error = _error(body)
-    codes = {str(error.get("code", "")).lower(), str(error.get("type", "")).lower()}
-    if "insufficient_quota" in codes:  # OpenAI: out of credit
-        return "the account's quota is spent (insufficient_quota)"
-    limit = headers.get("x-ratelimit-type", "")
-    message = str(error.get("message", ""))
-    if "day" in limit.lower() or "86400s" in message:  # GitHub Models: UserByModelByDay
-        return f"the daily request limit is reached ({limit or 'per day'})"
-    if retry_after is not None and retry_after >= remaining:
-        return f"rate limited for {retry_after:.0f}s, longer than this run may take"
-    return None
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _where(url: str) -> str:
