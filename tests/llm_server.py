@@ -10,6 +10,7 @@ test can check what was sent. Used by the tests (`llm_server` fixture) and by be
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import re
@@ -60,6 +61,9 @@ FAULTS = (
     "endless",  # 200, a body that never ends
     "slow-drip",  # 200, the body a few bytes a second
     "echo-key",  # 401 whose message repeats the Authorization header
+    "gzip",  # 200, the answer gzip-compressed (Content-Encoding: gzip)
+    "stall",  # 200, half the body, then nothing for `hang_seconds`
+    "redirect",  # 307 to another path of this server
 )
 
 
@@ -164,8 +168,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, b'{"choices": [{"message": {"content": "\xea\xb0')
         elif fault in ("endless", "slow-drip"):
             self._stream_forever(slow=fault == "slow-drip")
+        elif fault == "redirect":
+            self._send(307, b"", {"Location": "/elsewhere/chat/completions"})
         else:
-            self._json(200, self._completion(knobs, source, fault))
+            body = json.dumps(self._completion(knobs, source, fault)).encode("utf-8")
+            if fault == "gzip":
+                self._send(200, gzip.compress(body), {"Content-Encoding": "gzip"})
+            elif fault == "stall":
+                self._send(200, body, stall=knobs.hang_seconds)
+            else:
+                self._send(200, body)
 
     def _completion(self, knobs: Knobs, source: str, fault: str | None) -> dict[str, Any]:
         text = knobs.translate(source)
@@ -213,7 +225,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, status: int, data: Any, extra: dict[str, str] | None = None) -> None:
         self._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), extra)
 
-    def _send(self, status: int, body: bytes, extra: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, extra: dict[str, str] | None = None, stall: float = 0
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -221,6 +235,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         with suppress(OSError):
+            if stall:
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self._pause(stall)
+                body = body[len(body) // 2 :]
             self.wfile.write(body)
 
 

@@ -197,8 +197,10 @@ def test_server_errors_are_retried_then_the_text_is_kept_in_english(llm, tmp_pat
     assert "2 kept in English" in translator.warning()
 
 
-def test_a_slow_answer_times_out_and_is_retried(llm, tmp_path):
-    llm.knobs.faults = ["hang"]
+@pytest.mark.parametrize("fault", ["hang", "stall"])
+def test_a_slow_answer_times_out_and_is_retried(llm, tmp_path, fault):
+    """No answer at all, or half of one and then nothing."""
+    llm.knobs.faults = [fault]
     started = time.monotonic()
     result, _ = run(llm, tmp_path, papers(1), concurrency=1, timeout=0.5)
     assert result.counts.new == 2 and time.monotonic() - started < 2.5
@@ -294,3 +296,20 @@ def test_a_reasoning_models_thoughts_are_dropped(llm, tmp_path):
     item = papers(1)
     result, _ = run(llm, tmp_path, item)
     assert result.text(item[0].id, "ai_summary") == fake_korean(item[0].ai_summary)
+
+
+def test_a_compressed_answer_is_read(llm, tmp_path):
+    llm.knobs.faults = ["gzip"]
+    item = papers(1)
+    result, _ = run(llm, tmp_path, item, concurrency=1)
+    assert result.text(item[0].id, "ai_summary") == fake_korean(item[0].ai_summary)
+    assert len(llm.requests) == 2
+
+
+def test_a_redirect_is_not_followed(llm, tmp_path):
+    """The key goes to the configured endpoint or nowhere."""
+    llm.knobs.faults = ["redirect"]
+    item = papers(1)
+    result, _ = run(llm, tmp_path, item, concurrency=1)
+    assert "HTTP 307" in result.reason(item[0].id, "ai_summary")
+    assert [r.path for r in llm.requests] == ["/v1/chat/completions"] * 2

@@ -98,7 +98,7 @@ def test_a_glossary_is_part_of_the_prompt_and_its_version(tmp_path: Path) -> Non
     assert prompt.version.startswith("ko-1+glossary-")
     glossary.write_text("Transformer\n", "utf-8")
     assert load_prompt("ko", None, glossary).version != prompt.version
-    with pytest.raises(ConfigError, match="translate.glossary: cannot read"):
+    with pytest.raises(ConfigError, match=r"translate\.glossary: cannot read"):
         load_prompt("ko", None, tmp_path / "missing.txt")
 
 

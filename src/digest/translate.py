@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from digest import __version__
 from digest.chat_protocol import BadAnswer, error_message, quota_spent, read_answer, request_body
@@ -38,7 +39,6 @@ BACKOFF = 1.0
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 # Every further call would fail the same way: a bad key, no permission, an unknown model.
 STOP_STATUSES = frozenset({401, 403, 404})
-_TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
 class _Failed(Exception):
@@ -222,7 +222,7 @@ class Translator:
                 status, reply_headers, body = _post(
                     self._session, self._url, payload, headers, timeout
                 )
-            except _TRANSIENT as exc:
+            except requests.RequestException as exc:
                 unreachable = not isinstance(exc, requests.Timeout)
                 trouble = "connection failed" if unreachable else "timed out"
             else:
@@ -282,14 +282,24 @@ def _post(
     A stand-in for the shared bounded-HTTP helper (issue 12), which will replace it.
     """
     give_up = time.monotonic() + timeout
-    with session.post(url, json=payload, headers=headers, timeout=timeout, stream=True) as reply:
+    # No redirects: a POST (and its key) goes to the configured endpoint or nowhere.
+    with session.post(
+        url, json=payload, headers=headers, timeout=timeout, stream=True, allow_redirects=False
+    ) as reply:
         body = bytearray()
-        while chunk := reply.raw.read1(65536):  # what has arrived, not a full buffer
-            body += chunk
-            if len(body) > MAX_ANSWER_BYTES:
-                raise BadAnswer(f"the answer ran past {MAX_ANSWER_BYTES // 1024} KiB")
-            if time.monotonic() > give_up:
-                raise requests.Timeout("answer still coming at the timeout")
+        try:
+            # read1: what has arrived (decompressed), not a full buffer a slow drip would fill.
+            while chunk := reply.raw.read1(65536, decode_content=True):
+                body += chunk
+                if len(body) > MAX_ANSWER_BYTES:
+                    raise BadAnswer(f"the answer ran past {MAX_ANSWER_BYTES // 1024} KiB")
+                if time.monotonic() > give_up:
+                    raise requests.Timeout("answer still coming at the timeout")
+        # Reading the raw stream, urllib3's own errors come through unwrapped.
+        except urllib3.exceptions.TimeoutError:
+            raise requests.Timeout("timed out reading the answer") from None
+        except urllib3.exceptions.HTTPError:
+            raise requests.ConnectionError("connection broke reading the answer") from None
         return reply.status_code, reply.headers, bytes(body)
 
 
