@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import fixture_items
+from digest.errors import TranslationIncomplete
 from digest.models import Paper, papers_from_items
 from digest.translate import Translator
 from digest.translation_prompt import load_prompt
@@ -313,3 +314,12 @@ def test_a_redirect_is_not_followed(llm, tmp_path):
     result, _ = run(llm, tmp_path, item, concurrency=1)
     assert "HTTP 307" in result.reason(item[0].id, "ai_summary")
     assert [r.path for r in llm.requests] == ["/v1/chat/completions"] * 2
+
+
+def test_required_fails_the_run_only_when_texts_stayed_english(llm, tmp_path):
+    _, translator = run(llm, tmp_path, papers(1), required=True)
+    translator.raise_if_required()  # all translated: nothing to say
+    llm.knobs.fault_forever = "echo"
+    _, translator = run(llm, tmp_path / "again", papers(1), required=True)
+    with pytest.raises(TranslationIncomplete, match="2 kept in English"):
+        translator.raise_if_required()

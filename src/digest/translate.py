@@ -20,6 +20,7 @@ import urllib3
 
 from digest import __version__
 from digest.chat_protocol import BadAnswer, error_message, quota_spent, read_answer, request_body
+from digest.errors import TranslationIncomplete
 from digest.fetch import _retry_after
 from digest.models import Paper
 from digest.progress import Progress
@@ -95,6 +96,13 @@ class Translator:
     def warning(self) -> str | None:
         """One line counting what was left in English in this run, or None."""
         return summary_line(self.counts, self.langs, self.stopped)
+
+    def raise_if_required(self) -> None:
+        """With `translate.required`, a run that left texts in English fails (once its posts
+        are written, so nothing is lost)."""
+        line = self.warning()
+        if self.settings.required and line:
+            raise TranslationIncomplete(f"{line} (translate.required is set)")
 
     def prompt(self, lang: str) -> Prompt:
         if lang not in self._prompts:
