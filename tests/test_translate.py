@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -323,3 +324,19 @@ def test_required_fails_the_run_only_when_texts_stayed_english(llm, tmp_path):
     _, translator = run(llm, tmp_path / "again", papers(1), required=True)
     with pytest.raises(TranslationIncomplete, match="2 kept in English"):
         translator.raise_if_required()
+
+
+def test_posts_translated_at_once_share_the_run_limits(llm, tmp_path):
+    """Backfill builds several days at once: the calls of all of them stay within the limits."""
+    llm.knobs.latency = 0.2
+    days = [papers(4), [replace(p, id=p.id + "9") for p in papers(4)]]
+    with Translator(
+        settings(llm, concurrency=2, max_calls=12), cache_root=tmp_path, env=ENV
+    ) as translator:
+        threads = [threading.Thread(target=translator.translate, args=(d, "ko")) for d in days]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert llm.max_in_flight == 2 and len(llm.requests) == 12
+    assert translator.counts.new == 12 and translator.counts.skipped == 4

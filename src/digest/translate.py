@@ -132,9 +132,10 @@ class Translator:
         texts = result.texts.values()
         counts.cached = sum(1 for t in texts if t.cached)
         counts.new = sum(1 for t in texts if t.text is not None and not t.cached)
-        if lang not in self.langs:
-            self.langs.append(lang)
-        self.counts.add(counts)
+        with self._lock:  # posts may be translated from several threads at once (backfill)
+            if lang not in self.langs:
+                self.langs.append(lang)
+            self.counts.add(counts)
         return result
 
     def _key_for(self, job: Job, prompt: Prompt) -> CacheKey:
@@ -168,8 +169,8 @@ class Translator:
                 text, failed = future.result()
                 done.append((futures[future], text))
                 bar.step(None, failed=failed)
-        except BaseException:
-            self._limits.stop("interrupted")
+        except BaseException as exc:
+            self._limits.stop("interrupted" if isinstance(exc, KeyboardInterrupt) else "stopped")
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -220,20 +221,21 @@ class Translator:
         headers = {"Authorization": f"Bearer {self._key}", "Content-Type": "application/json"}
         attempt = 0
         while True:
-            self._limits.take()
-            with self._lock:
-                counts.calls += 1
-            timeout = min(self.settings.timeout, max(self._limits.remaining(), 0.1))
             retry_after = None
             unreachable = False
-            try:
-                status, reply_headers, body = _post(
-                    self._session, self._url, payload, headers, timeout
-                )
-            except requests.RequestException as exc:
-                unreachable = not isinstance(exc, requests.Timeout)
-                trouble = "connection failed" if unreachable else "timed out"
-            else:
+            with self._limits.call():
+                with self._lock:
+                    counts.calls += 1
+                timeout = min(self.settings.timeout, max(self._limits.remaining(), 0.1))
+                try:
+                    status, reply_headers, body = _post(
+                        self._session, self._url, payload, headers, timeout
+                    )
+                except requests.RequestException as exc:
+                    unreachable = not isinstance(exc, requests.Timeout)
+                    status, reply_headers, body = 0, {}, b""
+                    trouble = "connection failed" if unreachable else "timed out"
+            if status:
                 if status == 200:
                     return self._answer(body, counts)
                 trouble = f"HTTP {status}{error_message(body, self._key)}"

@@ -6,10 +6,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from digest.translation_settings import TranslateSettings
 
 log = logging.getLogger(__name__)
+# How often a thread waiting for a slot looks whether the run has stopped.
+_POLL = 0.2
 
 
 class Stopped(Exception):
@@ -29,6 +33,7 @@ class CallLimits:
         self._next = 0.0
         self._deadline: float | None = None
         self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(settings.concurrency)
 
     def stop(self, reason: str) -> None:
         with self._lock:
@@ -44,8 +49,20 @@ class CallLimits:
     def _remaining(self, now: float) -> float:
         return float("inf") if self._deadline is None else self._deadline - now
 
-    def take(self) -> None:
-        """Wait for this call's turn, or raise `Stopped`."""
+    @contextmanager
+    def call(self) -> Iterator[None]:
+        """One model call: at most `concurrency` in flight across every thread (and every post
+        translated at once), started 1/rate seconds apart; raises `Stopped` instead."""
+        while not self._slots.acquire(timeout=_POLL):
+            if self.stop_event.is_set():
+                raise Stopped(self.stopped or "stopped")
+        try:
+            self._wait_turn()
+            yield
+        finally:
+            self._slots.release()
+
+    def _wait_turn(self) -> None:
         with self._lock:
             now = time.monotonic()
             if self._deadline is None:
