@@ -67,6 +67,12 @@ def test_english_with_a_few_korean_words_is_not_korean() -> None:
     assert found is not None and found.startswith("not mostly ko")
 
 
+def test_a_sentence_of_names_is_still_korean() -> None:
+    source = "We evaluate Qwen2.5-VL, InternVL3 and LLaVA-OneVision on MMMU, MathVista and ChartQA."
+    answer = "Qwen2.5-VL, InternVL3, LLaVA-OneVision을 MMMU, MathVista, ChartQA에서 평가한다."
+    assert problem(source, answer, "ko") is None
+
+
 def test_han_characters_the_source_has_may_stay() -> None:
     source = "We evaluate on the 中文 split of the benchmark and report results for each model."
     answer = "벤치마크의 中文 분할에서 평가하고 각 모델의 결과를 보고한다."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections import Counter
 
 from digest.texmath import split_math
@@ -32,8 +33,9 @@ _QUOTES = {
     "\u300e": "\u300f",
     "\u00ab": "\u00bb",
 }
-# The share of words with a Hangul letter, outside math and URLs. Technical terms are kept in
-# English by design, so a real translation sits well above this but not near 1.
+# Words with a Hangul letter against those and ordinary English words, outside math and URLs.
+# Technical terms are kept in English by design (in parentheses at first use), so a real
+# translation sits well above this, yet not at 1.
 MIN_HANGUL_WORDS = 0.5
 # Korean takes fewer characters than English for the same text (about 0.4-0.7 by measure);
 # far outside that, something was dropped or added.
@@ -74,11 +76,20 @@ def _preamble(answer: str) -> str | None:
     return None
 
 
+def _plain_english(word: str) -> bool:
+    """An ordinary English word ("results", "Large"), not a name a translation keeps
+    ("Qwen2.5-VL", "MMMU", "MathVista") nor a word with any other letters in it."""
+    core = word.strip(string.punctuation)
+    return core.isascii() and core.isalpha() and (core.islower() or core[1:].islower())
+
+
 def _script_share(text: str, script: re.Pattern[str]) -> float:
-    words = [word for word in prose(text).split() if any(c.isalpha() for c in word)]
-    if not words:
-        return 0.0
-    return sum(1 for word in words if script.search(word)) / len(words)
+    """Words in `script` against those and the ordinary English words: names, acronyms and
+    numbers, kept as they are by design, count for neither side."""
+    words = prose(text).split()
+    native = sum(1 for word in words if script.search(word))
+    english = sum(1 for word in words if _plain_english(word))
+    return native / (native + english) if native + english else 0.0
 
 
 def problem(source: str, answer: str, lang: str) -> str | None:
