@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from digest.translation_settings import TranslateSettings
 
 log = logging.getLogger(__name__)
-# How often a thread waiting for a slot looks whether the run has stopped.
-_POLL = 0.2
 
 
 class Stopped(Exception):
@@ -25,15 +23,17 @@ class CallLimits:
     the deadline (from the first call), and a stop that, once set, refuses every later call."""
 
     def __init__(self, settings: TranslateSettings) -> None:
+        # backfill's Gate bounds the calls in flight and spaces them out. Imported here, not at
+        # the top: backfill imports build, which is to import translate (and so this module).
+        from digest.backfill import Gate
+
         self.settings = settings
         self.calls = 0
         self.stopped: str | None = None
         self.stop_event = threading.Event()
-        self._interval = 1.0 / settings.requests_per_second if settings.requests_per_second else 0
-        self._next = 0.0
+        self._gate = Gate(settings.concurrency, settings.requests_per_second, self.stop_event)
         self._deadline: float | None = None
         self._lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(settings.concurrency)
 
     def stop(self, reason: str) -> None:
         with self._lock:
@@ -43,41 +43,43 @@ class CallLimits:
         self.stop_event.set()
 
     def remaining(self) -> float:
+        """Seconds left for the run's calls (unbounded until the first call starts the clock)."""
         with self._lock:
-            return self._remaining(time.monotonic())
-
-    def _remaining(self, now: float) -> float:
-        return float("inf") if self._deadline is None else self._deadline - now
+            if self._deadline is None:
+                return float("inf")
+            return self._deadline - time.monotonic()
 
     @contextmanager
     def call(self) -> Iterator[None]:
         """One model call: at most `concurrency` in flight across every thread (and every post
         translated at once), started 1/rate seconds apart; raises `Stopped` instead."""
-        while not self._slots.acquire(timeout=_POLL):
-            if self.stop_event.is_set():
-                raise Stopped(self.stopped or "stopped")
-        try:
-            self._wait_turn()
-            yield
-        finally:
-            self._slots.release()
+        from digest.backfill import Stopped as GateClosed
 
-    def _wait_turn(self) -> None:
+        self._charge()
+        try:
+            with self._gate():
+                if self.remaining() <= 0:  # the turn came too late
+                    raise Stopped(self._out_of_time())
+                yield
+        except GateClosed:
+            raise Stopped(self.stopped or "stopped") from None
+
+    def _charge(self) -> None:
+        """Count the call against the budget, or raise `Stopped` when there is none left."""
         with self._lock:
             now = time.monotonic()
             if self._deadline is None:
                 self._deadline = now + self.settings.max_total_seconds
-            turn = max(now, self._next)
             budget = self.settings.max_calls
             reason = self.stopped
             if reason is None and budget is not None and self.calls >= budget:
                 reason = f"translate.max_calls ({budget}) reached"
-            elif reason is None and turn >= self._deadline:
-                reason = f"translate.max_total_seconds ({self.settings.max_total_seconds:g}s) spent"
+            elif reason is None and now >= self._deadline:
+                reason = self._out_of_time()
             if reason is None:
                 self.calls += 1
-                self._next = turn + self._interval
         if reason is not None:
             raise Stopped(reason)
-        if self.stop_event.wait(turn - now):
-            raise Stopped(self.stopped or "stopped")
+
+    def _out_of_time(self) -> str:
+        return f"translate.max_total_seconds ({self.settings.max_total_seconds:g}s) spent"
