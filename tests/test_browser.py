@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from cdp import chromium
-from digest.serve import serving
+from digest.site.serve import serving
 from site_helpers import GOLDEN, HOSTILE, copy_posts
 
 pytestmark = pytest.mark.browser

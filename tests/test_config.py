@@ -25,7 +25,8 @@ def test_shipped_config_documents_every_key():
     documented = set(raw) | {f"api.{k}" for k in raw["api"]}
     skip = ("source", "titles", "descriptions", "api")
     fields = {f for f in Config.__dataclass_fields__ if f not in skip}
-    assert fields | {"title", "description"} <= documented
+    assert fields <= documented
+    assert set(raw["daily"]) == {"title", "description", "categories", "tags", "max_papers"}
     for key in raw:
         # Each top-level key has a comment line right above it (or above its block).
         assert "\n# " in text.split(f"\n{key}:")[0][-400:], key
@@ -56,7 +57,8 @@ def test_environment_overrides_base_url():
     [
         ({"languages": []}, "languages: expected at least one language"),
         ({"languages": ["ko", "ko"]}, "listed twice"),
-        ({"languages": ["zh"]}, "title.zh: no title for language 'zh'"),
+        ({"daily": {"title": {"en": "{period}"}}}, "daily.title: en: unknown placeholder"),
+        ({"tags": ["a"], "daily": {"tags": ["b"]}}, "tags: set both at the top level and as"),
         ({"title": {"en": "Papers {day}"}}, "unknown placeholder ['day']"),
         ({"title": {"en": "Papers {"}}, "not a valid pattern"),
         ({"post_time": "25:00"}, "expected HH:MM"),
@@ -119,8 +121,7 @@ def test_site_settings_resolve_relative_to_the_config(tmp_path):
         env={},
     )
     assert config.site.output_dir == tmp_path / "public"
-    assert config.site.title_for("en") == "Papers"
-    assert config.site.title_for("ko") == "Hugging Face 일간 논문"  # the default stays
+    assert config.site.title == {"en": "Papers"}  # ko: its language file's site_title
     assert config.site.base_url == "https://a.b/c"
     assert parse_config({"site": {"mathjax_url": "/js/tex.js"}}, env={}).site.mathjax_url == (
         "/js/tex.js"
@@ -160,5 +161,81 @@ def test_archive_dir_and_period_settings(tmp_path):
     assert config.archive_dir == tmp_path / "data/raw"
     assert config.backfill.requests_per_second is None and config.backfill.concurrency == 2
     assert config.weekly.titles["en"].startswith("Week {period}")
-    assert config.weekly.titles["ko"] == "Hugging Face 주간 논문 - {period}"  # default kept
+    assert "ko" not in config.weekly.titles  # its language file's weekly_title
     assert parse_config({"archive_dir": None}, env={}).archive_dir is None
+
+
+def test_old_top_level_daily_keys_still_work_with_one_warning(caplog):
+    old = parse_config(
+        {"title": {"en": "P {date}"}, "tags": ["x"], "max_papers": 3, "categories": ["C"]}, env={}
+    )
+    new = parse_config(
+        {
+            "daily": {
+                "title": {"en": "P {date}"},
+                "tags": ["x"],
+                "max_papers": 3,
+                "categories": ["C"],
+            }
+        },
+        env={},
+    )
+    assert old == new and old.daily.max_papers == 3 and old.daily.tags == ("x",)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [
+        "config: title, categories, tags, max_papers at the top level: deprecated, "
+        "move them under `daily:` (read as before)"
+    ]
+
+
+def declared(kind=Config, prefix=""):
+    """Every declared setting: (dotted key, its dataclass field)."""
+    from dataclasses import fields
+
+    for item in fields(kind):
+        if not item.metadata:
+            continue
+        key = prefix + (item.metadata.get("key") or item.name)
+        yield key, item
+        if "section" in item.metadata:
+            yield from declared(item.metadata["section"], key + ".")
+
+
+def comments_above_keys(text: str) -> dict[str, str]:
+    """config.yaml's keys (dotted) and the comment block above each (keys without one of their
+    own share the block above their neighbours)."""
+    found, comment, section, last = {}, [], "", ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            comment = (
+                [*comment, stripped.lstrip("#").strip()] if last == "#" else [stripped[1:].strip()]
+            )
+            last = "#"
+            continue
+        key = line.split(":", 1)[0].strip() if ":" in line else ""
+        if not key or not stripped or stripped.startswith("-"):
+            last = "" if not stripped else last
+            continue
+        dotted = key if not line.startswith(" ") else f"{section}.{key}"
+        section = key if not line.startswith(" ") else section
+        found[dotted] = " ".join(comment)
+        last = "key"
+    return found
+
+
+def test_config_yaml_has_every_declared_setting_with_its_doc_line():
+    text = (REPO / "config.yaml").read_text(encoding="utf-8")
+    comments = comments_above_keys(text)
+    settings = dict(declared())
+    assert set(comments) == set(settings)
+    for key, item in settings.items():
+        assert comments[key] == item.metadata["doc"], key
+
+
+def test_readme_table_names_every_setting():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = "\n".join(line for line in readme.splitlines() if line.startswith("| `"))
+    for key, item in declared():
+        if "section" not in item.metadata:
+            assert f"`{key}" in table, key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.markup import has_math, safe_link, to_html, to_html_many
+from digest.site.markup import has_math, safe_link, to_html, to_html_many
 from helpers import visible_text
 from site_helpers import GOLDEN, HOSTILE
 
@@ -85,7 +85,7 @@ def test_speed_ups_change_nothing():
     """Guards and per-post pattern choice only skip work: same HTML as plain Python-Markdown."""
     import markdown
 
-    from digest.markup import EXTENSIONS, SafeHtmlExtension
+    from digest.site.markup import EXTENSIONS, SafeHtmlExtension
 
     plain = markdown.Markdown(extensions=[*EXTENSIONS, SafeHtmlExtension()], output_format="html")
     extra = [

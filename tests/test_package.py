@@ -40,15 +40,18 @@ def wheel(tmp_path_factory) -> Path:
 def test_wheel_contains_templates_and_config(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in (
-        "digest/templates/daily.ko.md",
-        "digest/templates/daily.en.md",
+        "digest/templates/post.md",
+        "digest/templates/paper.md",
+        "digest/templates/languages/ko.yaml",
+        "digest/templates/languages/en.yaml",
         "digest/templates/site/base.html",
         "digest/templates/site/feed.xml",
-        "digest/templates/site/labels.yaml",
         "digest/templates/site/assets/site.css",
         "digest/config.yaml",
         "digest/daily-digest.yml",
         "digest/cli.py",
+        "digest/_version.py",
+        "digest/site/build.py",
     ):
         assert name in names
 
@@ -74,7 +77,7 @@ def test_installed_wheel_builds_from_another_folder(wheel, hf_server, tmp_path):
     env["DIGEST_API_BASE_URL"] = hf_server.url
     result = _python(env, elsewhere, "-m", "digest", "build", "--date", "2026-02-20")
     assert result.returncode == 0, result.stderr
-    code = "import digest.render as r; print(r.default_templates_dir())"
+    code = "import digest.templating as t; print(t.default_templates_dir())"
     where = _python(env, elsewhere, "-c", code).stdout.strip()
     assert Path(where).is_relative_to(site)  # the wheel's own templates, not the checkout's
     assert len(list((elsewhere / "_posts").glob("*.md"))) == 2
@@ -89,7 +92,7 @@ def test_installed_wheel_scaffolds_a_blog(wheel, tmp_path):
     for copy, original in [
         (".github/workflows/daily-digest.yml", ".github/workflows/daily-digest.yml"),
         ("config.yaml", "config.yaml"),
-        ("_digest/templates/daily.ko.md", "templates/daily.ko.md"),
+        ("_digest/templates/post.md", "templates/post.md"),
     ]:
         assert (blog / copy).read_bytes() == (REPO / original).read_bytes().replace(
             b"templates_dir: null", b"templates_dir: _digest/templates"

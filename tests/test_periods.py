@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from conftest import fixture_items
+from digest.editions import from_key, parse
 from digest.errors import UsageError
 from digest.models import papers_from_items
-from digest.periods import parse_period, period_from_key
 from digest.rank import rank
 from helpers import load_post, paper_headings
 
+REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 25)
 QUICK = "backfill:\n  requests_per_second: null\n  concurrency: 4\n"
 
@@ -33,10 +34,10 @@ def weekly(tmp_path: Path, lang: str) -> Path:
     ],
 )
 def test_periods_parse(kind, text, start, end):
-    period = parse_period(kind, text, TODAY)
+    period = parse(kind, text, TODAY)
     assert (period.kind, period.start, period.end) == (kind, start, end)
     assert period.key == text.upper() if kind == "week" else text
-    assert period_from_key(period.key) == period
+    assert from_key(period.key) == period
 
 
 @pytest.mark.parametrize(
@@ -54,7 +55,7 @@ def test_periods_parse(kind, text, start, end):
 )
 def test_bad_periods(kind, text, message):
     with pytest.raises(UsageError) as caught:
-        parse_period(kind, text, TODAY)
+        parse(kind, text, TODAY)
     assert message in str(caught.value)
 
 
@@ -153,12 +154,27 @@ def test_a_period_keeps_its_best_papers(hf_server, run, write_config, tmp_path):
 
 
 def test_a_language_without_a_period_title(hf_server, run, write_config, tmp_path):
-    write_config('languages: [ko, ja]\ntitle:\n  ja: "論文 {date}"\n')
+    words = (REPO / "templates" / "languages" / "en.yaml").read_text(encoding="utf-8")
+    (tmp_path / "mine" / "languages").mkdir(parents=True)
+    without = "".join(line for line in words.splitlines(True) if "monthly_title" not in line)
+    (tmp_path / "mine" / "languages" / "xx.yaml").write_text(without, encoding="utf-8")
+    write_config("languages: [ko, xx]\ntemplates_dir: mine\n")
     result = run("build", "--month", "2026-02")
     assert result.code == 2
     assert result.error_lines == [
-        f"Error: {tmp_path / 'config.yaml'}: monthly.title.ja: no title for language 'ja'"
+        f"Error: {tmp_path / 'config.yaml'}: monthly.title.xx: no title for language 'xx'"
     ]
+    assert hf_server.requests == []
+    assert run("build", "--week", "2026-W08").code == 0  # it has a weekly title
+
+
+def test_a_language_without_words(hf_server, run, write_config, tmp_path):
+    write_config("languages: [ko, yy]\n")
+    result = run("build", "--date", "2026-02-20")
+    assert result.code == 2
+    assert result.error_lines[0].startswith(
+        "Error: no words for language 'yy': add languages/yy.yaml (see templates/README.md)"
+    )
     assert hf_server.requests == []
 
 

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from digest.config import parse_config
-from digest.mathspan import MathExtension
 from digest.models import papers_from_items
 from digest.render import render_post
+from digest.site.mathspan import MathExtension
 from digest.texmath import split_math
 from helpers import visible_text
 

@@ -12,9 +12,11 @@ import pytest
 import yaml
 
 from digest.config import Config
-from digest.mathspan import MathExtension
+from digest.escape import escape_markdown
+from digest.matter import dump_front_matter
 from digest.models import Paper
-from digest.render import dump_front_matter, escape_markdown, render_post
+from digest.render import render_post
+from digest.site.mathspan import MathExtension
 
 HOSTILE = [
     "<script>alert('x')</script> & <b>bold</b>",

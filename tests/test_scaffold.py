@@ -79,10 +79,10 @@ def test_templates_are_copied_and_used(run, tmp_path, hf_server):
     result = run("init", "--templates")
     assert result.code == 0
     copied = tmp_path / TEMPLATES_NAME
-    assert {p.name for p in copied.iterdir()} >= {"daily.ko.md", "daily.en.md"}
+    assert {p.name for p in copied.iterdir()} >= {"post.md", "paper.md"}
     assert f"templates_dir: {TEMPLATES_NAME}" in (tmp_path / "config.yaml").read_text()
     # The copies are the ones digest uses: edit one and build.
-    mine = copied / "daily.en.md"
+    mine = copied / "post.md"
     mine.write_text("My own digest of {{ count }} papers.\n", encoding="utf-8")
     assert run("build", "--date", "2026-02-20").code == 0
     post = tmp_path / "_posts" / "2026-02-20-daily-papers-2026-02-20-en.md"

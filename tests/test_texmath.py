@@ -6,8 +6,8 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from digest.mathspan import MathExtension
-from digest.render import escape_markdown_math
+from digest.escape import escape_markdown_math
+from digest.site.mathspan import MathExtension
 from digest.texmath import kramdown_tex, math_span, split_math
 
 

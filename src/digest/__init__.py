@@ -12,11 +12,10 @@ The `digest` command is a thin layer over this package's public API:
     print(report.summary())
 """
 
-# First: modules below import it while this package is still being initialised.
-__version__ = "0.1.0"
-
-from digest.build import BuildReport, build_day, build_period
+from digest._version import __version__
+from digest.build import BuildReport, build, build_day
 from digest.config import Config, load_config
+from digest.editions import Edition
 from digest.errors import DigestError
 from digest.models import Paper, papers_from_items
 from digest.rank import rank
@@ -26,11 +25,12 @@ __all__ = [
     "BuildReport",
     "Config",
     "DigestError",
+    "Edition",
     "Paper",
     "Post",
     "__version__",
+    "build",
     "build_day",
-    "build_period",
     "load_config",
     "papers_from_items",
     "rank",

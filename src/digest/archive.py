@@ -25,10 +25,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from digest import write
+from digest import editions, write
+from digest.editions import Edition
 from digest.errors import ArchiveError, UpstreamInvalid
+from digest.fingerprint import fingerprint as fingerprint_of
 from digest.payload import parse_payload
-from digest.periods import Period
 
 FORMAT = 1
 META_SUFFIX = ".meta.json"
@@ -123,20 +124,16 @@ def load(root: Path | None, key: str) -> Record:
     return Record(key, fetched_at, tuple(bodies), tuple(d for _, d in pages), where=root)
 
 
-def fingerprint(root: Path | None, key: str) -> str:
-    """What a post made from `key`'s record depends on, from the record alone (pages unread)."""
-    _, fetched_at, pages = _read_meta(root, key)
-    return _fingerprint(key, fetched_at, False, [digest for _, digest in pages])
-
-
-def period_fingerprint(root: Path | None, period: Period) -> str:
-    """As `fingerprint`, for what `load_period` would load."""
-    if has(root, period.key):
-        return fingerprint(root, period.key)
-    _require_days(root, period)
-    metas = [_read_meta(root, d.isoformat()) for d in period.days()]
+def fingerprint(root: Path | None, edition: Edition) -> str:
+    """What a post made from `load_edition(root, edition)` depends on, from the records alone
+    (pages unread)."""
+    if edition.is_day or has(root, edition.key):
+        _, fetched_at, pages = _read_meta(root, edition.key)
+        return _fingerprint(edition.key, fetched_at, False, [digest for _, digest in pages])
+    _require_days(root, edition)
+    metas = [_read_meta(root, d.isoformat()) for d in edition.days()]
     digests = [digest for _, _, pages in metas for _, digest in pages]
-    return _fingerprint(period.key, max(when for _, when, _ in metas), True, digests)
+    return _fingerprint(edition.key, max(when for _, when, _ in metas), True, digests)
 
 
 def has(root: Path | None, key: str) -> bool:
@@ -154,18 +151,19 @@ def keys(root: Path | None) -> list[str]:
 
 def days(root: Path | None, start: date | None = None, end: date | None = None) -> list[date]:
     """The archived days from `start` to `end` (both included, either open)."""
-    found = [date.fromisoformat(key) for key in keys(root) if len(key) == 10]
+    found = [e.start for e in map(editions.from_key, keys(root)) if e and e.is_day]
     return [d for d in found if (start is None or d >= start) and (end is None or d <= end)]
 
 
-def load_period(root: Path | None, period: Period) -> Record:
-    """The API's own answer for the period if archived, else one put together from its days."""
-    if has(root, period.key):
-        return load(root, period.key)
-    _require_days(root, period)
-    records = [load(root, d.isoformat()) for d in period.days()]
+def load_edition(root: Path | None, edition: Edition) -> Record:
+    """A day's record; for a week or month, the API's own answer if archived, else one put
+    together from its archived days."""
+    if edition.is_day or has(root, edition.key):
+        return load(root, edition.key)
+    _require_days(root, edition)
+    records = [load(root, d.isoformat()) for d in edition.days()]
     return Record(
-        key=period.key,
+        key=edition.key,
         fetched_at=max(r.fetched_at for r in records),
         bodies=tuple(b for r in records for b in r.bodies),
         digests=tuple(d for r in records for d in r.digests),
@@ -174,7 +172,7 @@ def load_period(root: Path | None, period: Period) -> Record:
     )
 
 
-def _require_days(root: Path | None, period: Period) -> None:
+def _require_days(root: Path | None, period: Edition) -> None:
     missing = [d for d in period.days() if not has(root, d.isoformat())]
     if missing:
         shown = ", ".join(d.isoformat() for d in missing[:5])
@@ -213,8 +211,7 @@ def _read_meta(root: Path | None, key: str) -> tuple[Path, datetime, list[tuple[
 
 
 def _fingerprint(key: str, fetched_at: datetime, from_days: bool, digests: list[str]) -> str:
-    parts = [key, fetched_at.isoformat(), str(from_days), *digests]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return fingerprint_of(key, fetched_at, from_days, digests)
 
 
 def _load_or_none(root: Path | None, key: str) -> Record | None:
@@ -245,8 +242,8 @@ def _sha256(data: bytes) -> str:
 
 
 def _fetch_hint(key: str, refresh: bool = False) -> str:
-    if len(key) == 10:
+    edition = editions.from_key(key)
+    if edition is None or edition.is_day:
         again = " --refresh" if refresh else ""
         return f"fetch it with `digest backfill{again} --from {key} --to {key}`"
-    kind = "week" if "W" in key else "month"
-    return f"fetch it again with `digest build --{kind} {key}`"
+    return f"fetch it again with `digest build --{edition.kind} {key}`"

@@ -1,33 +1,22 @@
-"""The pipeline for one day (or week, month), in order: config → fetch → archive → models →
-rank → render → write. Offline, the archive stands in for fetch."""
+"""The pipeline for one edition (a day, a week, a month), in order: config → fetch → archive →
+models → rank → render → write. Offline, the archive stands in for fetch."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from digest import archive, write
-from digest.config import Config, check_period_titles
+from digest import archive, editions, matter, write
+from digest.config import Config
+from digest.editions import Edition
 from digest.errors import UpstreamInvalid
 from digest.models import Paper, has_upvote_count, papers_from_items
-from digest.periods import Period
 from digest.rank import rank
-from digest.render import (
-    COUNT_KEY,
-    FRONT_MATTER_TIME,
-    SNAPSHOT_KEY,
-    Post,
-    check_templates,
-    filename_for,
-    period_filename_for,
-    period_settings,
-    render_period_post,
-    render_post,
-)
+from digest.render import Post, check_templates, render_post
 
 if TYPE_CHECKING:
     import requests
@@ -55,7 +44,7 @@ class FileResult:
 class BuildReport:
     """What one run did, for the summary line and the exit code."""
 
-    day: date | Period
+    edition: Edition  # what was built (its key in the summary)
     fetched: int = 0
     papers: int = 0
     dry_run: bool = False
@@ -64,12 +53,12 @@ class BuildReport:
     def summary(self) -> str:
         if not self.papers:
             shown = ", none left after filters" if self.fetched else ""
-            return f"{self.day}: {self.fetched} papers{shown}; nothing written"
+            return f"{self.edition}: {self.fetched} papers{shown}; nothing written"
         counts: dict[str, int] = {}
         for result in self.files:
             counts[result.status] = counts.get(result.status, 0) + 1
         parts = ", ".join(f"{status} {n}" for status, n in counts.items())
-        return f"{self.day}: {self.papers} papers; {parts}"
+        return f"{self.edition}: {self.papers} papers; {parts}"
 
 
 @dataclass(frozen=True)
@@ -81,8 +70,13 @@ class _Previous:
     snapshot: datetime | None
 
 
-def build_day(
-    day: date,
+def build_day(day: date, config: Config, languages: Sequence[str], **options: Any) -> BuildReport:
+    """One day's posts: `build(editions.day(day), …)`."""
+    return build(editions.day(day), config, languages, **options)
+
+
+def build(
+    edition: Edition,
     config: Config,
     languages: Sequence[str],
     *,
@@ -92,36 +86,44 @@ def build_day(
     session: requests.Session | None = None,
     locked: bool = False,
 ) -> BuildReport:
-    """Fetch (offline: read from the archive), rank, render and write one day's posts; an
-    empty day writes no post. `locked`: the caller already holds the output folder's lock."""
-    key, query = day.isoformat(), {"date": day.isoformat()}
-    data = archive.load(config.archive_dir, key) if offline else _fetch(query, config, session)
+    """Fetch (offline: read from the archive), rank, render and write an edition's posts, one
+    per language; an empty edition writes none. A week or month offline is the API's archived
+    answer, or its archived days put together. `locked`: the caller holds the output lock."""
+    # A broken template or language file stops the run here, before anything is fetched.
+    check_templates(config, languages, edition)
+    if offline:
+        data: Fetched | archive.Record = archive.load_edition(config.archive_dir, edition)
+    else:
+        data = _fetch(edition.query, config, session)
     _warn_uncounted(data.items)
-    papers = rank(
-        papers_from_items(data.items),
-        min_upvotes=config.min_upvotes,
-        max_papers=config.max_papers,
+    listed = papers_from_items(data.items)
+    settings = config.edition(edition.section)
+    papers = rank(listed, min_upvotes=config.min_upvotes, max_papers=settings.max_papers)
+    report = BuildReport(
+        edition=edition, fetched=len(data.items), papers=len(papers), dry_run=dry_run
     )
-    report = BuildReport(day=day, fetched=len(data.items), papers=len(papers), dry_run=dry_run)
-    if papers:
-        # A broken template stops the run here, before anything is touched.
-        check_templates(config, [f"daily.{lang}.md" for lang in languages])
     with _locked(config, skip=dry_run or locked or not papers):
         # Offline there is no guard and no old snapshot to keep: the old text is all that matters.
-        previous = {lang: _previous(config, day, lang, parse=not offline) for lang in languages}
+        names = {lang: edition.filename(lang) for lang in languages}
+        previous = {lang: _previous(config, names[lang], not offline) for lang in languages}
         if not offline:
-            _guard_against_shrink(day, papers, previous, force)
-            data = _archive(config, key, query, data, dry_run)
+            _guard_against_shrink(edition, papers, previous, force)
+            data = _archive(config, edition, data, dry_run)
         if not papers:
-            log.info("%s: no papers listed; nothing to write", day)
+            log.info("%s: no papers listed; nothing to write", edition)
             return report
+        from_days = isinstance(data, archive.Record) and data.from_days
+
+        def render(lang: str, snapshot: datetime) -> Post:
+            return render_post(
+                papers, edition, lang, config, snapshot, total=len(listed), from_days=from_days
+            )
+
         # With an archive, a post is a function of it alone (its fetch time included), so an
         # offline rebuild gives the same bytes; without one, an unchanged post keeps its old
-        # snapshot time.
+        # snapshot time. Every language is rendered before any is written.
         keep = {lang: None if config.archive_dir else previous[lang] for lang in languages}
-        posts = [
-            _render(papers, day, lang, config, data.fetched_at, keep[lang]) for lang in languages
-        ]
+        posts = [_render(render, lang, data.fetched_at, keep[lang]) for lang in languages]
         for post in posts:
             report.files.append(_place(config, post, previous[post.lang], dry_run))
     return report
@@ -150,19 +152,17 @@ def output_lock(config: Config) -> AbstractContextManager[None]:
 
 
 def _render(
-    papers: Sequence[Paper],
-    day: date,
+    render: Callable[[str, datetime], Post],
     lang: str,
-    config: Config,
     fetched_at: datetime,
     previous: _Previous | None,
 ) -> Post:
     """Same papers as the post on disk → the post on disk, byte for byte (its snapshot time)."""
     if previous and previous.snapshot:
-        same = render_post(papers, day, lang, config, previous.snapshot)
+        same = render(lang, previous.snapshot)
         if same.text == previous.text:
             return same
-    return render_post(papers, day, lang, config, fetched_at)
+    return render(lang, fetched_at)
 
 
 def _place(config: Config, post: Post, previous: _Previous | None, dry_run: bool) -> FileResult:
@@ -178,39 +178,19 @@ def _place(config: Config, post: Post, previous: _Previous | None, dry_run: bool
     return FileResult(post.filename, "written")
 
 
-def _previous(config: Config, day: date, lang: str, parse: bool = True) -> _Previous | None:
-    return _previous_file(config, filename_for(day, lang), parse)
-
-
-def _previous_file(config: Config, filename: str, parse: bool = True) -> _Previous | None:
+def _previous(config: Config, filename: str, parse: bool = True) -> _Previous | None:
     text = write.read_existing(config.output_dir, filename)
     if text is None or not parse:
         return None if text is None else _Previous(text, None, None)
-    import frontmatter  # only here: a start-up cost that builds without an old post skip
-
     try:
-        matter = frontmatter.loads(text).metadata
+        header, _ = matter.split(text)
     except Exception:  # a broken post on disk is replaced, whatever broke it
         return _Previous(text, None, None)
-    count = matter.get(COUNT_KEY)
-    return _Previous(
-        text=text,
-        count=count if isinstance(count, int) and not isinstance(count, bool) else None,
-        snapshot=_parse_time(matter.get(SNAPSHOT_KEY)),
-    )
-
-
-def _parse_time(value: object) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    try:
-        return datetime.strptime(str(value), FRONT_MATTER_TIME)
-    except ValueError:
-        return None
+    return _Previous(text, matter.count_of(header), matter.snapshot_of(header))
 
 
 def _guard_against_shrink(
-    day: date | Period,
+    edition: Edition,
     papers: Sequence[Paper],
     previous: dict[str, _Previous | None],
     force: bool,
@@ -221,58 +201,9 @@ def _guard_against_shrink(
     before = max(counts)
     if len(papers) < before * SHRINK_GUARD:
         raise SuspiciousShrink(
-            f"{day}: the API now lists {len(papers)} papers but the post on disk has {before}; "
+            f"{edition}: the API now lists {len(papers)} papers but the post on disk has {before}; "
             "kept the existing post (use --force to replace it)"
         )
-
-
-def build_period(
-    period: Period,
-    config: Config,
-    languages: Sequence[str],
-    *,
-    dry_run: bool = False,
-    force: bool = False,
-    offline: bool = False,
-    locked: bool = False,
-) -> BuildReport:
-    """A weekly or monthly post per language: the API's `week`/`month` answer (offline: the
-    archived one, or the period's archived days put together), ranked as a day is."""
-    check_period_titles(config, period.kind, languages)
-    if offline:
-        data = archive.load_period(config.archive_dir, period)
-    else:
-        data = _fetch(period.query, config, None)
-    _warn_uncounted(data.items)
-    listed = papers_from_items(data.items)
-    settings = period_settings(config, period)
-    papers = rank(listed, min_upvotes=config.min_upvotes, max_papers=settings.max_papers)
-    report = BuildReport(day=period, fetched=len(data.items), papers=len(papers), dry_run=dry_run)
-    names = {lang: period_filename_for(period, lang) for lang in languages}
-    with _locked(config, skip=dry_run or locked or not papers):
-        previous = {lang: _previous_file(config, names[lang], not offline) for lang in languages}
-        if not offline:
-            _guard_against_shrink(period, papers, previous, force)
-            data = _archive(config, period.key, period.query, data, dry_run)
-        if not papers:
-            log.info("%s: no papers listed; nothing to write", period)
-            return report
-        from_days = isinstance(data, archive.Record) and data.from_days
-        posts = [
-            render_period_post(
-                papers,
-                period,
-                lang,
-                config,
-                data.fetched_at,
-                total=len(listed),
-                from_days=from_days,
-            )
-            for lang in languages
-        ]
-        for post in posts:
-            report.files.append(_place(config, post, previous[post.lang], dry_run))
-    return report
 
 
 def _fetch(query: Mapping[str, str], config: Config, session: requests.Session | None) -> Fetched:
@@ -283,7 +214,7 @@ def _fetch(query: Mapping[str, str], config: Config, session: requests.Session |
 
 
 def _archive(
-    config: Config, key: str, query: Mapping[str, str], fetched: Fetched, dry_run: bool
+    config: Config, edition: Edition, fetched: Fetched, dry_run: bool
 ) -> Fetched | archive.Record:
     """Keep the answer verbatim; the posts are then rendered from what the archive holds."""
     if config.archive_dir is None:
@@ -292,8 +223,8 @@ def _archive(
 
     return archive.store(
         config.archive_dir,
-        key,
-        query,
+        edition.key,
+        edition.query,
         fetched.bodies,
         fetched.fetched_at,
         endpoint=config.api.base_url + ENDPOINT,

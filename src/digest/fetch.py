@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from digest import __version__
+from digest._version import __version__
 from digest.config import ApiSettings
 from digest.errors import UpstreamInvalid, UpstreamUnavailable
 from digest.payload import parse_payload

@@ -10,7 +10,6 @@ a re-run with nothing to do cheap. Rendering is spread over worker processes (on
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import signal
@@ -23,15 +22,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from digest import archive, write
-from digest.build import BuildReport, build_day, build_period, output_lock
-from digest.config import Config, check_period_titles
+from digest import archive, editions, fingerprint, manifest, write
+from digest.build import BuildReport, build, output_lock
+from digest.config import Config
+from digest.editions import Edition
 from digest.errors import ArchiveError, IncompleteRun
-from digest.periods import MONTH, WEEK, period_from_key
-from digest.render import default_templates_dir
+from digest.render import check_templates
+from digest.templating import default_templates_dir
 
 MANIFEST = ".digest-manifest.json"
-MANIFEST_FORMAT = 1
 # Settings that change where files go or how the API is asked, never what a post says.
 _NOT_IN_POSTS = frozenset(
     {"output_dir", "archive_dir", "api", "backfill", "lock", "site", "source"}
@@ -76,7 +75,7 @@ class RebuildReport:
         return sorted((r for r in self.results if r.error), key=lambda r: r.key)
 
     def summary(self) -> str:
-        days = sum(1 for r in self.results if len(r.key) == 10)
+        days = sum(1 for r in self.results if _edition(r.key).is_day)
         counts: dict[str, int] = {}
         for result in self.results:
             for file in result.report.files if result.report else ():
@@ -105,15 +104,15 @@ def plan(config: Config, start: date | None = None, end: date | None = None) -> 
     """What to rebuild: archived days in the range, then every week and month touching it that
     is archived or has a post in the output folder."""
     days = [d.isoformat() for d in archive.days(config.archive_dir, start, end)]
-    periods = [period_from_key(key) for key in archive.keys(config.archive_dir) if len(key) != 10]
+    found = [editions.from_key(key) for key in archive.keys(config.archive_dir)]
+    periods = [e for e in found if e and not e.is_day]
     posts = sorted(config.output_dir.iterdir()) if config.output_dir.is_dir() else []
     for match in filter(None, (_PERIOD_POST.fullmatch(path.name) for path in posts)):
-        period = period_from_key(match["key"].upper())
-        periods.append(period if period and period.kind == match["kind"] else None)
+        period = editions.from_key(match["key"].upper())
+        if period and period.kind == match["kind"]:
+            periods.append(period)
     touching = {
-        p
-        for p in periods
-        if p and (start is None or p.end >= start) and (end is None or p.start <= end)
+        p for p in periods if (start is None or p.end >= start) and (end is None or p.start <= end)
     }
     return days + [p.key for p in sorted(touching, key=lambda p: (p.start, p.kind))]
 
@@ -130,11 +129,12 @@ def rebuild(
     Ctrl-C stops after the work in hand; what finished is kept, and so is its manifest."""
     if config.archive_dir is None:
         raise ArchiveError("the archive is off (archive_dir: null in the config); set archive_dir")
-    for kind in (WEEK, MONTH):
-        if any(_is_kind(key, kind) for key in keys):
-            check_period_titles(config, kind, config.languages)
-    manifest = _read_manifest(config.output_dir)
+    # One edition of each kind first: a missing title or template stops the run before it writes.
+    first = {_edition(key).kind: _edition(key) for key in reversed(keys)}
+    for edition in first.values():
+        check_templates(config, config.languages, edition)
     base = inputs_fingerprint(config)
+    manifest = _read_manifest(config.output_dir, base)
     report = RebuildReport(jobs=len(keys), dry_run=dry_run)
     chunks = _chunks(list(keys), jobs)
     tasks = [
@@ -160,26 +160,21 @@ def rebuild(
                 _in_processes(tasks, min(jobs, len(tasks)), take)
         finally:
             if not dry_run:
-                _write_manifest(config.output_dir, manifest)
+                _write_manifest(config.output_dir, base, manifest)
     return report
 
 
 def inputs_fingerprint(config: Config) -> str:
-    """A hash of everything besides the archive that a post's bytes depend on."""
-    digest = hashlib.sha256()
+    """A fingerprint of everything besides the archive that a post's bytes depend on: digest's
+    code, the templates and language files, the libraries that render, the settings."""
     package = Path(__file__).parent
     folders = [package] + [d for d in (config.templates_dir, default_templates_dir()) if d]
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".md", ".html", ".txt", ".j2"):
-                digest.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
-    for library in ("jinja2", "markupsafe", "pyyaml"):
-        digest.update(f"{library}={_version(library)}\0".encode())
+    files = fingerprint.of_files(folders, (".py", ".md", ".yaml", ".html", ".txt", ".j2"))
+    libraries = {name: _version(name) for name in ("jinja2", "markupsafe", "pyyaml")}
     settings = {
         f.name: getattr(config, f.name) for f in fields(config) if f.name not in _NOT_IN_POSTS
     }
-    digest.update(repr(settings).encode())
-    return digest.hexdigest()
+    return fingerprint.fingerprint(files, libraries, settings)
 
 
 def _in_processes(
@@ -220,33 +215,17 @@ def _run_chunk(
 def _run_one(
     key: str, config: Config, base: str, entry: dict[str, Any] | None, dry_run: bool
 ) -> JobResult:
-    period = period_from_key(key) if len(key) != 10 else None
+    edition = _edition(key)
     try:
-        if period:
-            inputs = archive.period_fingerprint(config.archive_dir, period)
-        else:
-            inputs = archive.fingerprint(config.archive_dir, key)
-        fingerprint = hashlib.sha256(f"{base}\0{inputs}".encode()).hexdigest()
-        if entry and entry.get("input") == fingerprint and _posts_match(config, entry["posts"]):
+        # The manifest's signature is `base`: an entry needs only its archived record's.
+        inputs = archive.fingerprint(config.archive_dir, edition)
+        if entry and entry.get("input") == inputs and _posts_match(config, entry["posts"]):
             return JobResult(key, skipped=len(entry["posts"]), entry=entry)
-        languages = config.languages
-        if period:
-            built = build_period(
-                period, config, languages, dry_run=dry_run, offline=True, locked=True
-            )
-        else:
-            built = build_day(
-                date.fromisoformat(key),
-                config,
-                languages,
-                dry_run=dry_run,
-                offline=True,
-                locked=True,
-            )
+        built = build(edition, config, config.languages, dry_run=dry_run, offline=True, locked=True)
     except ArchiveError as exc:
         return JobResult(key, error=str(exc))
     posts = {f.filename: _sha256_of(config.output_dir / f.filename) for f in built.files}
-    return JobResult(key, report=built, entry={"input": fingerprint, "posts": posts})
+    return JobResult(key, report=built, entry={"input": inputs, "posts": posts})
 
 
 def _posts_match(config: Config, posts: dict[str, str]) -> bool:
@@ -269,25 +248,18 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _is_kind(key: str, kind: str) -> bool:
-    period = period_from_key(key) if len(key) != 10 else None
-    return bool(period and period.kind == kind)
+def _edition(key: str) -> Edition:
+    """The edition of a planned key (`plan` lists only real ones)."""
+    edition = editions.from_key(key)
+    if edition is None:
+        raise ArchiveError(f"{key}: not a day, a week or a month")
+    return edition
 
 
-def _read_manifest(folder: Path) -> dict[str, Any]:
+def _read_manifest(folder: Path, base: str) -> dict[str, Any]:
     """The manifest's entries; a missing or unreadable one means: render everything."""
-    try:
-        data = json.loads((folder / MANIFEST).read_bytes())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-        return {}
-    entries = data.get("days")
-    return {
-        key: entry
-        for key, entry in (entries.items() if isinstance(entries, dict) else ())
-        if _is_entry(entry)
-    }
+    (entries,) = manifest.read(folder, MANIFEST, base, ("editions",))
+    return {key: entry for key, entry in entries.items() if _is_entry(entry)}
 
 
 def _is_entry(entry: object) -> bool:
@@ -300,16 +272,9 @@ def _is_entry(entry: object) -> bool:
     )
 
 
-def _write_manifest(folder: Path, entries: dict[str, Any]) -> None:
-    if not entries and not (folder / MANIFEST).exists():
-        return
-    # One line per day: a small diff when the output folder is kept in git.
-    rows = ",\n".join(
-        f"    {json.dumps(key)}: {json.dumps(entries[key], sort_keys=True)}"
-        for key in sorted(entries)
-    )
-    text = f'{{\n  "format": {MANIFEST_FORMAT},\n  "days": {{\n{rows}\n  }}\n}}\n'
-    write.write_text(folder, MANIFEST, text)
+def _write_manifest(folder: Path, base: str, entries: dict[str, Any]) -> None:
+    if entries or (folder / MANIFEST).exists():
+        manifest.save(folder, MANIFEST, base, {"editions": entries})
 
 
 def _version(distribution: str) -> str:

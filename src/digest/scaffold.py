@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from digest import write
-from digest.render import default_templates_dir
+from digest.templating import default_templates_dir
 from digest.write import Outcome
 
 CONFIG_NAME = "config.yaml"

@@ -1,0 +1,100 @@
+"""Escaping API text for Markdown posts: inert in kramdown, Python-Markdown and HTML. Pure."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from digest import texmath
+from digest.models import normalize_space
+
+
+class SafeMarkdown(str):
+    """Text that is already safe to place in Markdown; templates print it as it is."""
+
+
+# Escaping untrusted text for both kramdown (Jekyll) and Python-Markdown: backslash escapes
+# where both parsers honour them, HTML entities for the rest. `{` and `}` become entities so
+# `{{`/`{%` never reach Liquid even where render_with_liquid is unsupported (Jekyll 3).
+_BACKSLASHED = "\\`*_[]#"
+_ENTITIES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#39;",
+    "|": "&#124;",
+    # MathJax reads the page, not the Markdown: where it takes `$` as a delimiter (Chirpy does),
+    # two dollars of prose would become math. An element of its own keeps each one apart.
+    "$": "<span>&#36;</span>",
+    "{": "&#123;",
+    "}": "&#125;",
+    "~": "&#126;",
+}
+_ESCAPES = str.maketrans({**{c: "\\" + c for c in _BACKSLASHED}, **_ENTITIES})
+# kramdown turns -- into an en dash and ... into an ellipsis: keep the characters as typed.
+_TYPOGRAPHIC = re.compile(r"-(?=-)|\.(?=\.\.)")
+# At the start of a line these would open a list, a heading underline or a definition.
+_BLOCK_START = re.compile(r"^(?:[-+=:]|\d+[.)](?=\s|$))")
+
+
+def _entity(match: re.Match[str]) -> str:
+    """Encode the match's last character ("1." keeps its digit, loses its list marker)."""
+    text = match.group()
+    return f"{text[:-1]}&#{ord(text[-1])};"
+
+
+def _escape_inline(text: str) -> str:
+    return _TYPOGRAPHIC.sub(_entity, text.translate(_ESCAPES))
+
+
+def escape_markdown(text: str) -> str:
+    """Make API text inert in Markdown and HTML: what a reader sees is exactly the text."""
+    return _BLOCK_START.sub(_entity, _escape_inline(normalize_space(text)), count=1)
+
+
+def escape_markdown_math(text: str) -> SafeMarkdown:
+    """Like `escape_markdown`, but LaTeX between `$`s becomes a math span MathJax typesets."""
+    pieces = [
+        texmath.math_span(part) if is_math else _escape_inline(part)
+        for part, is_math in texmath.split_math(normalize_space(text))
+    ]
+    return SafeMarkdown(_BLOCK_START.sub(_entity, "".join(pieces), count=1))
+
+
+def safe_url(url: str) -> SafeMarkdown:
+    """A link target that cannot end the link early or open a table, math or Liquid."""
+    return SafeMarkdown(quote(url, safe="/:?#@!&=+,;%-._~*'"))
+
+
+def finalize(value: Any) -> Any:
+    """Every `{{ … }}` in a post template prints through here: untrusted text is escaped."""
+    if value is None:
+        return ""
+    if isinstance(value, (SafeMarkdown, Markup)):
+        return value
+    if isinstance(value, str):
+        return escape_markdown(value)
+    return value
+
+
+def math_filter(value: Any) -> SafeMarkdown:
+    """`{{ text | math }}` in a template: escaped text whose LaTeX renders as math."""
+    return SafeMarkdown("") if value is None else escape_markdown_math(str(value))
+
+
+def fill_filter(words: str, **values: Any) -> SafeMarkdown:
+    """`{{ words.as_of | fill(snapshot=snapshot) }}`: a language's own words (trusted Markdown)
+    with each value escaped into its `{placeholder}`."""
+    return SafeMarkdown(words.format(**{name: finalize(v) for name, v in values.items()}))
+
+
+def count_filter(words: str | dict[str, str], n: int) -> SafeMarkdown:
+    """`{{ words.upvote_count | count(n) }}`: the words for n, in their `one` or `other` form
+    when the language has forms ("1 upvote", "2 upvotes"), with n in `{n}`."""
+    if isinstance(words, dict):
+        words = words["one"] if n == 1 and "one" in words else words["other"]
+    return fill_filter(words, n=n)

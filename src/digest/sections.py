@@ -1,0 +1,210 @@
+"""The sections of settings (`api:`, `site:`, `daily:` …), each setting declared once: its
+default, its checker and its doc line (config.yaml's comment above it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.settings import (
+    choice,
+    http_url,
+    integer,
+    nonempty,
+    number,
+    optional,
+    script_url,
+    setting,
+    string_list,
+    titles_with,
+)
+
+DAY_FIELDS = frozenset({"date", "count"})
+PERIOD_FIELDS = frozenset({"period", "start", "end", "count"})
+_ANY_LANGUAGE = "A language not named takes its language file's"
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """How to reach the daily papers API."""
+
+    base_url: str = setting(
+        "https://huggingface.co",
+        http_url,
+        "Base URL; the environment variable DIGEST_API_BASE_URL (then HF_ENDPOINT) overrides it.",
+    )
+    timeout: float = setting(
+        30.0, number(0.1), "Seconds to wait for the server to connect and to answer."
+    )
+    retries: int = setting(
+        4,
+        integer(0, 10),
+        "Further attempts after a 429, a 5xx, a timeout or a broken connection.",
+    )
+    backoff: float = setting(
+        1.0,
+        number(0),
+        "Seconds before the first retry, doubled each time (Retry-After wins when longer).",
+    )
+    max_retry_wait: float = setting(
+        60.0,
+        number(0),
+        "Longest single wait the API may ask for; a longer Retry-After fails the run at once.",
+    )
+    max_total_seconds: float = setting(
+        300.0,
+        number(1),
+        "Most seconds one day's fetch may take in all, retries and waits included; then exit 3.",
+    )
+    page_size: int = setting(
+        100,
+        integer(1, 100),
+        "Papers per request (the API caps it at 100); pages are fetched until a short one.",
+    )
+
+
+@dataclass(frozen=True)
+class LockSettings:
+    """What a run does when another run holds the output folder (cron overlap)."""
+
+    when_busy: str = setting(
+        "wait",
+        choice("wait", "skip"),
+        "wait: wait for it to finish (up to timeout); skip: stop at once. Either way a run that "
+        "did not get the lock exits 5 and writes nothing.",
+    )
+    timeout: float = setting(
+        600.0, number(0), "Seconds to wait for the other run before giving up."
+    )
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """How `digest site` builds the static site."""
+
+    output_dir: Path = setting(
+        Path("_site"),
+        nonempty,
+        "Folder the site is written to; only pages whose bytes change are rewritten.",
+        path=True,
+    )
+    title: Mapping[str, str] = setting(
+        {},
+        titles_with(frozenset()),
+        "Site name per language, shown in every page's header and in the feeds; a language not "
+        'named takes its language file\'s site_title ("Hugging Face Daily Papers").',
+    )
+    base_url: str | None = setting(
+        None,
+        optional(http_url),
+        "Public address of the site, with its sub-path if any (https://user.github.io/blog). "
+        "Used for feed links and canonical URLs; pages link each other relatively either way. "
+        "null: feeds use relative links.",
+    )
+    mathjax_url: str | None = setting(
+        "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js",
+        optional(script_url),
+        "MathJax 3 script (an http(s) URL, or a path from the site's root for a copy you host). "
+        "It loads only on pages with math; null: no MathJax, TeX shows as typed.",
+    )
+    feed_entries: int = setting(20, integer(1), "Newest digests in each language's Atom feed.")
+    recent: int = setting(10, integer(1), 'Digests listed under "recent" on the home pages.')
+    cache_dir: Path | None = setting(
+        Path(".digest-cache"),
+        optional(nonempty),
+        "Folder where each post's converted HTML is kept, so a re-run converts only changed "
+        "posts (like Jekyll's .jekyll-cache; safe to delete; keep it out of git). null: no cache.",
+        path=True,
+    )
+
+
+@dataclass(frozen=True)
+class BackfillSettings:
+    """How hard `digest backfill` may press the API."""
+
+    concurrency: int = setting(2, integer(1, 16), "Days fetched at the same time (1 to 16).")
+    requests_per_second: float | None = setting(
+        2.0,
+        optional(number(0.01)),
+        "Requests per second at most, across all of them (retries included); null: no limit.",
+    )
+
+
+@dataclass(frozen=True)
+class EditionSettings:
+    """The posts of one kind of edition; each kind's section below declares its own defaults.
+    Titles and descriptions are per language; a language not named takes its language file's."""
+
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    max_papers: int | None = None
+    titles: Mapping[str, str] = setting({}, titles_with(DAY_FIELDS), "", key="title")
+    descriptions: Mapping[str, str] = setting({}, titles_with(DAY_FIELDS), "", key="description")
+
+
+@dataclass(frozen=True)
+class DailySettings(EditionSettings):
+    categories: tuple[str, ...] = setting(
+        ("Daily Papers",), string_list, "Jekyll categories and tags."
+    )
+    tags: tuple[str, ...] = setting(
+        ("huggingface", "papers", "daily", "ai"), string_list, "Jekyll categories and tags."
+    )
+    max_papers: int | None = setting(
+        None,
+        optional(integer(1)),
+        "At most this many papers per post, best first; null: all of them.",
+    )
+    titles: Mapping[str, str] = setting(
+        {},
+        titles_with(DAY_FIELDS),
+        "Post title per language. Placeholders: {date} (YYYY-MM-DD) and {count} (papers in the "
+        f'post). {_ANY_LANGUAGE} daily_title, e.g. en: "Hugging Face Daily Papers - {{date}}"',
+        key="title",
+    )
+    descriptions: Mapping[str, str] = setting(
+        {},
+        titles_with(DAY_FIELDS),
+        "Front matter description per language (SEO, and Chirpy's post list); placeholders as "
+        f"in title. {_ANY_LANGUAGE} daily_description.",
+        key="description",
+    )
+
+
+def _period_settings(kind: str, example: str, count: int, spread: str) -> type[EditionSettings]:
+    """The section of weekly or monthly posts: the same keys, their own defaults."""
+    placeholders = (
+        f"Title per language. Placeholders: {{period}} ({example}), {{start}}, {{end}} "
+        f"(YYYY-MM-DD), {{count}}. {_ANY_LANGUAGE} {kind}_title."
+    )
+
+    @dataclass(frozen=True)
+    class PeriodSettings(EditionSettings):
+        categories: tuple[str, ...] = setting(
+            (f"{kind.capitalize()} Papers",), string_list, "Jekyll categories and tags."
+        )
+        tags: tuple[str, ...] = setting(
+            ("huggingface", "papers", kind, "ai"), string_list, "Jekyll categories and tags."
+        )
+        max_papers: int | None = setting(
+            count,
+            optional(integer(1)),
+            f"At most this many papers, best first ({spread}); null: all of them.",
+        )
+        titles: Mapping[str, str] = setting(
+            {}, titles_with(PERIOD_FIELDS), placeholders, key="title"
+        )
+        descriptions: Mapping[str, str] = setting(
+            {},
+            titles_with(PERIOD_FIELDS),
+            "Front matter description per language; placeholders as in title. None by default.",
+            key="description",
+        )
+
+    PeriodSettings.__name__ = PeriodSettings.__qualname__ = f"{kind.capitalize()}Settings"
+    return PeriodSettings
+
+
+WeeklySettings = _period_settings("weekly", "2026-W08", 30, "a week lists hundreds")
+MonthlySettings = _period_settings("monthly", "2026-02", 50, "a month lists over a thousand")

@@ -1,0 +1,221 @@
+"""Reading posts back for the site: ours or hand-written, every front matter key optional."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, tzinfo
+from pathlib import Path
+from stat import S_ISREG
+from typing import Any
+
+from digest import matter
+from digest.errors import UsageError
+from digest.site import incremental, markup
+
+log = logging.getLogger(__name__)
+
+POST_SUFFIXES = (".md", ".markdown")
+# Jekyll's post file name: YYYY-MM-DD-slug.md.
+_FILENAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
+# Characters XML 1.0 forbids (an Atom feed with one is not XML) and that no page needs.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class SitePost:
+    """A post as the site shows it; text is raw (the templates escape it)."""
+
+    source: str  # file name inside the posts folder
+    url: str  # site path, "/posts/daily-papers-2026-02-20-ko/"
+    title: str
+    date: datetime  # aware
+    lang: str
+    # Markdown; None when the post came from the manifest unread. Not fingerprinted: body_key
+    # stands for it.
+    body: str | None = field(metadata={"fingerprint": False})
+    lang_ref: str | None = None
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    translations: Mapping[str, str] = field(default_factory=dict)  # lang -> url
+    papers: int | None = None
+    updated: datetime | None = None  # upvotes_as_of
+    math: bool = False  # load MathJax for it
+    body_key: str = ""  # hash of the Markdown (and the renderer): same key, same HTML
+
+    def record(self) -> dict[str, Any]:
+        """Everything but the body, as JSON, so an unchanged file need not be parsed again."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "body"}
+        data["date"] = self.date.isoformat()
+        data["updated"] = self.updated.isoformat() if self.updated else None
+        return data
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> SitePost:
+        """A post from `record()`, without its body (`body` is None: read the file for it)."""
+        values = {**data, "body": None, "tags": tuple(data["tags"])}
+        values["categories"] = tuple(data["categories"])
+        values["date"] = datetime.fromisoformat(data["date"])
+        values["updated"] = datetime.fromisoformat(data["updated"]) if data["updated"] else None
+        return cls(**values)
+
+
+def clean(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = clean(str(value)).strip()
+    return text or None
+
+
+def _text_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = value.split()  # Jekyll reads `tags: a b` as two tags
+    if not isinstance(value, list):
+        return ()
+    items: list[str] = []
+    for item in value:
+        text = _text(item)
+        if text and text not in items:
+            items.append(text)
+    return tuple(items)
+
+
+def parse_time(value: Any, tz: tzinfo) -> datetime | None:
+    """A front matter time of any usual shape; no offset means the blog's time zone."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    elif isinstance(value, str):
+        moment = next(filter(None, (_strptime(value.strip(), f) for f in _TIME_FORMATS)), None)
+        if moment is None:
+            return None
+    else:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def _strptime(text: str, pattern: str) -> datetime | None:
+    try:
+        return datetime.strptime(text, pattern)
+    except ValueError:
+        return None
+
+
+def safe_permalink(value: Any) -> str | None:
+    """A site path that stays inside the site: starts with /, no `..`, no query or scheme."""
+    text = _text(value)
+    if not text or not text.startswith("/") or text.startswith("//"):
+        return None
+    parts = text.split("/")
+    if any(p in (".", "..") or len(p.encode()) > 200 for p in parts) or len(parts) > 10:
+        return None
+    if re.search(r"[\\?#%\s<>\"']", text):
+        return None
+    return text
+
+
+def page_url(permalink: str) -> str:
+    """Pretty URLs end with /; a path without a file extension becomes a folder."""
+    if permalink.endswith("/") or posixpath.splitext(permalink)[1]:
+        return permalink
+    return permalink + "/"
+
+
+def _translations(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        return {}
+    found = {}
+    for lang, url in value.items():
+        path = safe_permalink(url)
+        if path and _text(lang):
+            found[str(lang)] = page_url(path)
+    return found
+
+
+def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
+    """One post, or None (with a warning) when it has no date or cannot be read."""
+    try:
+        meta, content = matter.split(path.read_text(encoding="utf-8"))
+    except Exception as exc:  # bad YAML, bad UTF-8: skip the post, keep the site
+        log.warning("skipped %s: %s", path.name, str(exc).splitlines()[0] if str(exc) else exc)
+        return None
+    body = clean(content)
+    named = _FILENAME.fullmatch(path.stem)
+    slug = re.sub(r"[^\w.-]+", "-", named.group("slug") if named else path.stem)
+    when = parse_time(meta.get("date"), tz)
+    if when is None and named:
+        when = parse_time(named.group("date"), tz)
+    if when is None:
+        log.warning("skipped %s: no date in the front matter or the file name", path.name)
+        return None
+    lang = _text(meta.get("lang")) or default_lang
+    if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?", lang):
+        lang = default_lang
+    return SitePost(
+        source=path.name,
+        url=page_url(safe_permalink(meta.get("permalink")) or f"/posts/{slug}/"),
+        title=_text(meta.get("title")) or slug.replace("-", " "),
+        date=when,
+        lang=lang,
+        body=body,
+        body_key=body_key(body),
+        lang_ref=_text(meta.get("lang_ref")),
+        tags=_text_list(meta.get("tags")),
+        categories=_text_list(meta.get("categories")),
+        translations=_translations(meta.get("translations")),
+        papers=matter.count_of(meta),
+        updated=parse_time(meta.get(matter.SNAPSHOT_KEY), tz),
+        # Whether MathJax should load: `math: true`, or anything in the text it would typeset.
+        math=meta.get("math") is True or markup.has_math(body),
+    )
+
+
+def body_key(markdown_text: str) -> str:
+    return hashlib.sha256(f"{markup.RENDERER}\n{markdown_text}".encode()).hexdigest()
+
+
+def read_posts(
+    folder: Path, tz: tzinfo, default_lang: str, state: incremental.State | None = None
+) -> list[SitePost]:
+    """Every readable post in `folder`, newest first; one URL per post (the first one wins).
+
+    With `state`, a file unchanged since the last build (same size and mtime) is not parsed.
+    """
+    if not folder.is_dir():
+        raise UsageError(f"posts folder not found: {folder}")
+    found: dict[str, SitePost] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.suffix not in POST_SUFFIXES:
+            continue
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        if not S_ISREG(stat.st_mode):
+            continue
+        known = state.remembered_post(path, stat) if state else None
+        post = SitePost.from_record(known) if known else read_post(path, tz, default_lang)
+        if post is None:
+            continue
+        if state:
+            state.remember_post(path, stat, known or post.record())
+        if post.url in found:
+            log.warning(
+                "skipped %s: %s already has its URL %s",
+                post.source,
+                found[post.url].source,
+                post.url,
+            )
+            continue
+        found[post.url] = post
+    return sorted(found.values(), key=lambda p: (p.date, p.url), reverse=True)

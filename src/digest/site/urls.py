@@ -1,0 +1,84 @@
+"""Site paths, the files that serve them, and relative links between pages (pure)."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import quote, unquote, urlsplit
+
+# Feed and entry ids must never change once published: derived from the site path alone.
+ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:hf-digest:site")
+# File systems refuse names over 255 bytes; Korean takes 3 bytes a character.
+MAX_SEGMENT = 60
+_LINK_ATTRIBUTE = re.compile(r'(?P<name>href|src)="(?P<value>[^"]*)"')
+
+
+def file_for(url: str) -> str:
+    """The file in the output folder that serves a site path."""
+    path = url.lstrip("/")
+    return path + "index.html" if not path or path.endswith("/") else path
+
+
+@lru_cache(maxsize=65536)  # every page links the same few places: asked ~20 times a page
+def relative(src: str, dst: str) -> str:
+    """A link from page `src` to `dst` that works under any sub-path, percent-encoded."""
+    base = src if src.endswith("/") else posixpath.dirname(src) + "/"
+    rel = posixpath.relpath(dst, base)
+    if dst.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
+    return quote(rel, safe="/:@!$&'()*+,;=-._~")
+
+
+def rebase(body: str, src: str, dst: str) -> str:
+    """A post body's relative links, rewritten for showing the body on page `dst` instead."""
+
+    def move(match: re.Match[str]) -> str:
+        value = html.unescape(match.group("value"))
+        parts = urlsplit(value)
+        if parts.scheme or parts.netloc or value.startswith(("/", "#")) or not value:
+            return match.group()
+        base = src if src.endswith("/") else posixpath.dirname(src) + "/"
+        target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+        if parts.path.endswith("/") or parts.path in (".", ".."):
+            target = target.rstrip("/") + "/"
+        moved = relative(dst, target)
+        moved += f"?{parts.query}" if parts.query else ""
+        moved += f"#{parts.fragment}" if parts.fragment else ""
+        return f'{match.group("name")}="{html.escape(moved)}"'
+
+    return _LINK_ATTRIBUTE.sub(move, body)
+
+
+def tag_slug(tag: str) -> str:
+    """A folder name for a tag: word characters and dashes, short enough for any file system."""
+    slug = re.sub(r"[^\w]+", "-", tag.lower()).strip("-")
+    if slug and len(slug) <= MAX_SEGMENT:
+        return slug
+    return f"{slug[:40].rstrip('-')}-{uuid.uuid5(ID_NAMESPACE, tag).hex[:8]}".lstrip("-")
+
+
+@dataclass(frozen=True)
+class Link:
+    """`link(path)` in a template: a relative link from page `on` to a site path. A dataclass,
+    not a lambda, so the page's fingerprint sees what it depends on."""
+
+    on: str
+
+    def __call__(self, dst: str) -> str:
+        return relative(self.on, dst)
+
+
+@dataclass(frozen=True)
+class Absolute:
+    """`absolute(path)`: feeds are read away from the site, so links are absolute when the
+    base URL is known."""
+
+    on: str
+    base: str | None
+
+    def __call__(self, dst: str) -> str:
+        return self.base + quote(dst) if self.base else relative(self.on, dst)

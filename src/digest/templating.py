@@ -1,0 +1,95 @@
+"""Where templates come from: one Jinja environment builder for posts and the site (the
+user's folder first, file by file, the packaged defaults last), and the errors it raises."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from digest.errors import TemplateError
+
+
+def default_templates_dir() -> Path:
+    """Packaged templates in a wheel; the repository's top-level templates/ in a checkout."""
+    packaged = Path(str(resources.files("digest"))) / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def searched(user_dir: Path | None) -> list[str]:
+    """The folders a template name is looked up in, in order."""
+    return [str(d) for d in (user_dir, default_templates_dir()) if d is not None]
+
+
+@lru_cache(maxsize=16)
+def environment(
+    user_dir: Path | None,
+    *,
+    finalize: Callable[[Any], Any] | None = None,
+    autoescape: bool | Callable[[str | None], bool] = False,
+    filters: tuple[tuple[str, Callable[..., Any]], ...] = (),
+    keep_trailing_newline: bool = False,
+) -> jinja2.Environment:
+    """A strict environment over `searched(user_dir)`; cached per set of arguments."""
+    paths = searched(user_dir)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(paths, encoding="utf-8"),
+        undefined=jinja2.StrictUndefined,
+        finalize=finalize,
+        autoescape=autoescape,
+        keep_trailing_newline=keep_trailing_newline,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["searched_paths"] = paths
+    env.filters.update(dict(filters))
+    return env
+
+
+def _not_found(env: jinja2.Environment, name: str) -> TemplateError:
+    where = ", ".join(env.globals["searched_paths"])
+    return TemplateError(f"template '{name}' not found in: {where}")
+
+
+def source(env: jinja2.Environment, name: str) -> str:
+    """A file's text as the loader finds it (labels, assets, language files)."""
+    try:
+        assert env.loader
+        return env.loader.get_source(env, name)[0]
+    except jinja2.TemplateNotFound:
+        raise _not_found(env, name) from None
+
+
+def template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    """A compiled template; a missing or broken one is a TemplateError naming where."""
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateNotFound as exc:
+        raise _not_found(env, exc.name if isinstance(exc.name, str) else name) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
+
+
+def select(env: jinja2.Environment, names: list[str]) -> jinja2.Template:
+    """The first of `names` that exists (in any searched folder)."""
+    try:
+        return env.select_template(names)
+    except jinja2.TemplatesNotFound:
+        raise _not_found(env, names[-1]) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or names[-1]}:{exc.lineno}: {exc.message}") from None
+
+
+def render(template: jinja2.Template, context: dict[str, Any]) -> str:
+    try:
+        return template.render(context)
+    except jinja2.TemplateNotFound as exc:  # an include
+        raise _not_found(template.environment, str(exc.name)) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template '{template.name}': {exc}") from None
