@@ -8,14 +8,27 @@ from pathlib import Path
 
 import pytest
 
+from digest.config import parse_config
 from digest.errors import ConfigError, TemplateError
 from digest.translation_cache import cache_key, read_cached, write_cached
 from digest.translation_prompt import load_prompt
-from digest.translation_settings import (
-    TranslateSettings,
-    check_translate_settings,
-    translate_settings,
-)
+from digest.translation_settings import TranslateSettings
+
+
+def check_translate_settings(raw: object) -> list[str]:
+    """The problems config.yaml's checks find in a `translate:` section (none: it is fine)."""
+    try:
+        parse_config({"translate": raw}, env={})
+    except ConfigError as exc:
+        return exc.problems
+    return []
+
+
+def translate_settings(
+    raw: dict, *, base: Path | None = None, env: dict | None = None
+) -> TranslateSettings:
+    source = base / "config.yaml" if base else None
+    return parse_config({"translate": raw}, source=source, env=env or {}).translate
 
 
 def test_every_key_of_the_issue_with_its_default() -> None:

@@ -4,8 +4,8 @@ models → rank → render → write. Offline, the archive stands in for fetch."
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -16,12 +16,14 @@ from digest.editions import Edition
 from digest.errors import UpstreamInvalid
 from digest.models import Paper, has_upvote_count, papers_from_items
 from digest.rank import rank
-from digest.render import Post, check_templates, render_post
+from digest.render import Post, check_templates, render_post, shown_in_full
 
 if TYPE_CHECKING:
     import requests
 
     from digest.fetch import Fetched
+    from digest.translate import Translator
+    from digest.translation_plan import TranslationResult
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ class BuildReport:
     papers: int = 0
     dry_run: bool = False
     files: list[FileResult] = field(default_factory=list)
+    untranslated: int = 0  # texts the posts would translate that stayed English this time
 
     def summary(self) -> str:
         if not self.papers:
@@ -75,7 +78,55 @@ def build_day(day: date, config: Config, languages: Sequence[str], **options: An
     return build(editions.day(day), config, languages, **options)
 
 
+@contextmanager
+def translating(
+    config: Config, *, offline: bool, progress: bool = False
+) -> Iterator[Translator | None]:
+    """The run's one Translator (None: translation is off), its one warning logged at the end.
+    Offline it reads the cache only."""
+    if not config.translate.enabled:
+        yield None
+        return
+    from digest.translate import Translator  # here: a build without translation never needs it
+
+    cache = config.archive_dir  # translations are kept beside the answers they came from
+    with Translator(
+        config.translate,
+        cache_root=cache,
+        templates_dir=config.templates_dir,
+        offline=offline,
+        progress=progress,
+    ) as translator:
+        yield translator
+    line = translator.warning()
+    if line:
+        log.warning("%s", line)
+
+
 def build(
+    edition: Edition,
+    config: Config,
+    languages: Sequence[str],
+    *,
+    translator: Translator | None = None,
+    **options: Any,
+) -> BuildReport:
+    """Fetch (offline: read from the archive), rank, render and write an edition's posts, one
+    per language; an empty edition writes none (options: see `_build`). `translator`: the
+    run's (`translating`); without one, a build with translation on makes its own (a dry run
+    or an offline build reads the cache only) and, with `translate.required`, fails after
+    writing when a text stayed English."""
+    if translator is not None or not config.translate.enabled:
+        return _build(edition, config, languages, translator=translator, **options)
+    offline = bool(options.get("offline") or options.get("dry_run"))
+    with translating(config, offline=offline) as own:
+        report = _build(edition, config, languages, translator=own, **options)
+    assert own is not None
+    own.raise_if_required()
+    return report
+
+
+def _build(
     edition: Edition,
     config: Config,
     languages: Sequence[str],
@@ -85,10 +136,10 @@ def build(
     offline: bool = False,
     session: requests.Session | None = None,
     locked: bool = False,
+    translator: Translator | None = None,
 ) -> BuildReport:
-    """Fetch (offline: read from the archive), rank, render and write an edition's posts, one
-    per language; an empty edition writes none. A week or month offline is the API's archived
-    answer, or its archived days put together. `locked`: the caller holds the output lock."""
+    """A week or month offline is the API's archived answer, or its archived days put
+    together. `locked`: the caller holds the output lock."""
     # A broken template or language file stops the run here, before anything is fetched.
     check_templates(config, languages, edition)
     if offline:
@@ -113,10 +164,19 @@ def build(
             log.info("%s: no papers listed; nothing to write", edition)
             return report
         from_days = isinstance(data, archive.Record) and data.from_days
+        translated = _translate(translator, papers, edition, languages)
+        report.untranslated = sum(r.counts.failed + r.counts.skipped for r in translated.values())
 
         def render(lang: str, snapshot: datetime) -> Post:
             return render_post(
-                papers, edition, lang, config, snapshot, total=len(listed), from_days=from_days
+                papers,
+                edition,
+                lang,
+                config,
+                snapshot,
+                total=len(listed),
+                from_days=from_days,
+                translation=translated.get(lang),
             )
 
         # With an archive, a post is a function of it alone (its fetch time included), so an
@@ -127,6 +187,21 @@ def build(
         for post in posts:
             report.files.append(_place(config, post, previous[post.lang], dry_run))
     return report
+
+
+def _translate(
+    translator: Translator | None,
+    papers: Sequence[Paper],
+    edition: Edition,
+    languages: Sequence[str],
+) -> dict[str, TranslationResult]:
+    """Each target language's translations of the texts its post shows (TL;DRs first, then
+    the abstracts shown in full, best first: the order the call budget is spent in)."""
+    if translator is None:
+        return {}
+    full = shown_in_full(papers, edition)
+    targets = [lang for lang in languages if lang in translator.settings.languages]
+    return {lang: translator.translate(papers, lang, full=full) for lang in targets}
 
 
 def _warn_uncounted(items: Sequence[Mapping[str, object]]) -> None:

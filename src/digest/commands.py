@@ -39,7 +39,7 @@ def _languages(choice: str, configured: Sequence[str]) -> list[str]:
 
 def build(args: argparse.Namespace) -> int:
     from digest import editions
-    from digest.build import build
+    from digest.build import build, translating
 
     today = datetime.now(timezone.utc).date()
     options = {editions.DAY: args.date, editions.WEEK: args.week, editions.MONTH: args.month}
@@ -51,11 +51,22 @@ def build(args: argparse.Namespace) -> int:
     if edition.end == today and not args.offline:
         ends = "is" if edition.is_day else "ends"
         log.warning("%s %s today (UTC): its list keeps growing until the day ends", edition, ends)
-    report = build(
-        edition, config, languages, dry_run=args.dry_run, force=args.force, offline=args.offline
-    )
+    # A dry run spends no model calls: it shows what the cache already holds.
+    offline = args.offline or args.dry_run
+    with translating(config, offline=offline, progress=not args.quiet) as translator:
+        report = build(
+            edition,
+            config,
+            languages,
+            dry_run=args.dry_run,
+            force=args.force,
+            offline=args.offline,
+            translator=translator,
+        )
     if not args.quiet:
         print(report.summary() + (" (dry run)" if args.dry_run else ""))
+    if translator:
+        translator.raise_if_required()
     return EXIT_OK
 
 
@@ -107,6 +118,7 @@ def site(args: argparse.Namespace) -> int:
 
 def backfill(args: argparse.Namespace) -> int:
     from digest.backfill import backfill
+    from digest.build import translating
     from digest.editions import day_range
     from digest.progress import Progress
 
@@ -123,7 +135,7 @@ def backfill(args: argparse.Namespace) -> int:
     config = _load(args)
     days = day_range(start, end)
     progress = Progress("backfill", len(days), enabled=not args.quiet)
-    with _logging_through(progress, args.verbose):
+    with _logging_through(progress, args.verbose), translating(config, offline=False) as translator:
         report = backfill(
             config,
             config.languages,
@@ -135,6 +147,7 @@ def backfill(args: argparse.Namespace) -> int:
             on_stopping=lambda n: progress.note(
                 f"stopping: letting {n} day(s) in flight finish (Ctrl-C again to quit now)"
             ),
+            translator=translator,
         )
     for failure in report.failures:
         print(f"failed {failure.day}: {failure.error}", file=sys.stderr)
@@ -143,10 +156,13 @@ def backfill(args: argparse.Namespace) -> int:
     if report.interrupted:
         raise report.interrupted
     report.raise_for_failures()
+    if translator:
+        translator.raise_if_required()
     return EXIT_OK
 
 
 def rebuild(args: argparse.Namespace) -> int:
+    from digest.build import translating
     from digest.progress import Progress
     from digest.rebuild import default_jobs, plan, rebuild
 
@@ -160,13 +176,15 @@ def rebuild(args: argparse.Namespace) -> int:
     config = _load(args)
     keys = plan(config, start, end)
     progress = Progress("rebuild", len(keys), enabled=not args.quiet)
-    with _logging_through(progress, args.verbose):
+    dry_run = args.dry_run  # a dry run spends no model calls
+    with _logging_through(progress, args.verbose), translating(config, offline=dry_run) as tr:
         report = rebuild(
             config,
             keys,
             jobs=args.jobs or default_jobs(),
-            dry_run=args.dry_run,
+            dry_run=dry_run,
             on_result=lambda r: progress.step(r.line(), failed=bool(r.error)),
+            translator=tr,
         )
     for failure in report.failures:
         print(f"failed {failure.key}: {failure.error}", file=sys.stderr)
@@ -176,6 +194,8 @@ def rebuild(args: argparse.Namespace) -> int:
         between = " between those days" if start or end else ""
         print(f"rebuild: nothing archived in {config.archive_dir}{between}")
     report.raise_for_failures()
+    if tr:
+        tr.raise_if_required()
     return EXIT_OK
 
 
@@ -185,6 +205,8 @@ def _load(args: argparse.Namespace) -> Config:
     from digest.config import load_config
 
     config = load_config(args.config)
+    if getattr(args, "translate", None) is not None:  # --translate / --no-translate
+        config = replace(config, translate=replace(config.translate, enabled=args.translate))
     return replace(config, output_dir=args.output) if args.output else config
 
 

@@ -7,7 +7,7 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -18,6 +18,9 @@ from digest.errors import ConfigError
 from digest.escape import SafeMarkdown, count_filter, fill_filter, finalize, math_filter, safe_url
 from digest.matter import dump_front_matter, fill, front_matter
 from digest.models import Paper
+
+if TYPE_CHECKING:
+    from digest.translation_plan import TranslationResult
 
 TEMPLATE = "post.md"
 _FILTERS = (("math", math_filter), ("fill", fill_filter), ("count", count_filter))
@@ -36,6 +39,10 @@ class Entry:
     pdf_url: SafeMarkdown
     github_url: SafeMarkdown | None
     project_url: SafeMarkdown | None
+    # In a translated post: the TL;DR and abstract in the post's language (None: English kept).
+    tldr: str | None = None
+    abstract: str | None = None
+    english: bool = False  # a text the post would translate stayed English (labelled so)
 
 
 @dataclass(frozen=True)
@@ -124,7 +131,35 @@ def _translations(config: Config, edition: Edition, lang: str) -> list[Translati
     ]
 
 
-def _entries(papers: Sequence[Paper], max_authors: int) -> list[Entry]:
+def shown_in_full(papers: Sequence[Paper], edition: Edition) -> set[str]:
+    """The ids of the papers whose abstract the post shows (paper.md's rule): every paper of a
+    day's post; in a week's or month's, those without a TL;DR."""
+    return {p.id for p in papers if p.abstract and (edition.is_day or not p.ai_summary)}
+
+
+def _translated(
+    paper: Paper, full: set[str], translation: TranslationResult | None
+) -> dict[str, Any]:
+    """An entry's translated texts, and whether one it would show stayed English."""
+    if translation is None:
+        return {}
+    tldr = translation.text(paper.id, "ai_summary") if paper.ai_summary else None
+    abstract = translation.text(paper.id, "summary") if paper.id in full else None
+    wanted = [
+        shown
+        for field, shown in (("ai_summary", paper.ai_summary), ("summary", paper.id in full))
+        if shown and field in translation.fields
+    ]
+    done = [t for t in (tldr, abstract) if t is not None]
+    return {"tldr": tldr, "abstract": abstract, "english": len(done) < len(wanted)}
+
+
+def _entries(
+    papers: Sequence[Paper],
+    max_authors: int,
+    full: set[str],
+    translation: TranslationResult | None,
+) -> list[Entry]:
     return [
         Entry(
             rank=rank,
@@ -136,6 +171,7 @@ def _entries(papers: Sequence[Paper], max_authors: int) -> list[Entry]:
             pdf_url=safe_url(paper.pdf_url),
             github_url=safe_url(paper.github_repo) if paper.github_repo else None,
             project_url=safe_url(paper.project_page) if paper.project_page else None,
+            **_translated(paper, full, translation),
         )
         for rank, paper in enumerate(papers, start=1)
     ]
@@ -155,13 +191,18 @@ def render_post(
     *,
     total: int | None = None,
     from_days: bool = False,
+    translation: TranslationResult | None = None,
 ) -> Post:
     """One language's post for an edition's ranked papers (a `date` stands for its day).
     `total`: papers listed before `max_papers`; `from_days`: a week or month put together
-    from archived days."""
+    from archived days; `translation`: the post's translated texts, when it has them."""
     if not isinstance(edition, Edition):
         edition = editions.day(edition)
     words = _words(config, edition, lang)
+    entries = _entries(papers, config.max_authors, shown_in_full(papers, edition), translation)
+    # The model is named only where it translated something: an all-English post says nothing.
+    translated = translation and any(e.tldr or e.abstract for e in entries)
+    model = translation.model if translation and translated else None
     context: Mapping[str, Any] = {
         "lang": lang,
         "kind": edition.kind,
@@ -174,12 +215,15 @@ def render_post(
         "count": len(papers),
         "total": len(papers) if total is None else total,
         "from_days": from_days,
-        "entries": _entries(papers, config.max_authors),
+        "entries": entries,
+        "translated_by": model,
         "snapshot": _snapshot_text(config, snapshot),
         "translations": _translations(config, edition, lang),
     }
     body = templating.render(_template(config, edition, lang), dict(context))
     # kramdown reads every `$$…$$` as math; API text never has one (see escape_markdown).
     matter = front_matter(config, edition, lang, words, snapshot, papers, has_math="$$" in body)
+    if model:
+        matter["translated_by"] = model
     text = dump_front_matter(matter) + "\n" + body.strip("\n") + "\n"
     return Post(lang=lang, filename=edition.filename(lang), text=text, count=len(papers))

@@ -95,7 +95,8 @@ class Translator:
 
     def warning(self) -> str | None:
         """One line counting what was left in English in this run, or None."""
-        return summary_line(self.counts, self.langs, self.stopped)
+        why = self.stopped or ("offline: from the cache only" if self.offline else None)
+        return summary_line(self.counts, self.langs, why)
 
     def raise_if_required(self) -> None:
         """With `translate.required`, a run that left texts in English fails (once its posts
@@ -115,7 +116,7 @@ class Translator:
         """`lang` translations of the papers' texts (papers best first; `full`: the ids whose
         abstract the post shows, None for all)."""
         prompt = self.prompt(lang)
-        result = TranslationResult(lang=lang, model=self.settings.model)
+        result = TranslationResult(lang, self.settings.model, self.settings.fields)
         jobs, beyond = plan_jobs(papers, self.settings, full)
         for job in beyond:
             result.texts[job.paper_id, job.field] = Text(None, "beyond translate.max_papers")
@@ -182,9 +183,8 @@ class Translator:
             return "offline"
         if not self._key:
             reason = f"no API key (the environment variable {self.settings.api_key_env} is empty)"
-            if self._limits.stopped is None:
-                self._limits.stop(reason)
-            return reason
+            self._limits.stop(reason, quiet=True)  # said once, in the run's warning line
+            return self._limits.stopped
         return self._limits.stopped
 
     def _one(self, job: Job, prompt: Prompt, counts: Counts) -> tuple[Text, bool]:

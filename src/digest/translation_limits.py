@@ -9,6 +9,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from digest.gate import Gate
+from digest.gate import Stopped as GateClosed
 from digest.translation_settings import TranslateSettings
 
 log = logging.getLogger(__name__)
@@ -23,10 +25,6 @@ class CallLimits:
     the deadline (from the first call), and a stop that, once set, refuses every later call."""
 
     def __init__(self, settings: TranslateSettings) -> None:
-        # backfill's Gate bounds the calls in flight and spaces them out. Imported here, not at
-        # the top: backfill imports build, which is to import translate (and so this module).
-        from digest.backfill import Gate
-
         self.settings = settings
         self.calls = 0
         self.stopped: str | None = None
@@ -35,11 +33,13 @@ class CallLimits:
         self._deadline: float | None = None
         self._lock = threading.Lock()
 
-    def stop(self, reason: str) -> None:
+    def stop(self, reason: str, *, quiet: bool = False) -> None:
+        """Refuse every later call; `quiet`: the run's summary line says why, not a line now."""
         with self._lock:
             if self.stopped is None:
                 self.stopped = reason
-                log.warning("translation: %s; no further model calls in this run", reason)
+                if not quiet:
+                    log.warning("translation: %s; no further model calls in this run", reason)
         self.stop_event.set()
 
     def remaining(self) -> float:
@@ -53,8 +53,6 @@ class CallLimits:
     def call(self) -> Iterator[None]:
         """One model call: at most `concurrency` in flight across every thread (and every post
         translated at once), started 1/rate seconds apart; raises `Stopped` instead."""
-        from digest.backfill import Stopped as GateClosed
-
         self._charge()
         try:
             with self._gate():

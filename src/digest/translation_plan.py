@@ -53,6 +53,7 @@ class TranslationResult:
 
     lang: str
     model: str
+    fields: tuple[str, ...] = (TLDR, ABSTRACT)  # what the post asked to be translated
     texts: dict[tuple[str, str], Text] = field(default_factory=dict)
     counts: Counts = field(default_factory=Counts)
 

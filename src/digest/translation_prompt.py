@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest.errors import ConfigError, TemplateError
-from digest.render import default_templates_dir
+from digest.templating import default_templates_dir
 
 PROMPTS = "prompts"
 _VERSION = re.compile(r"version:\s*(\S+)\s*")

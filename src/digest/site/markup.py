@@ -23,9 +23,11 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from digest.site.folds import Fold
+
 EXTENSIONS = ("tables", "fenced_code")
 # Part of every cache key: a new digest or Markdown release never reuses old HTML.
-RENDERER = f"digest-markup-1 markdown-{markdown.__version__}"
+RENDERER = f"digest-markup-2 markdown-{markdown.__version__}"
 # Below this many posts a process pool costs more than it saves.
 PARALLEL_FROM = 64
 
@@ -58,6 +60,8 @@ ALLOWED_TAGS = frozenset(
         "br",
         "div",
         "span",
+        "details",
+        "summary",
     ]
 )
 ALLOWED_ATTRIBUTES = {
@@ -251,6 +255,7 @@ class SafeHtmlExtension(Extension):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.parser.blockprocessors.register(_DisplayMath(md.parser), "display_math", 95)
+        md.parser.blockprocessors.register(Fold(md.parser), "fold", 96)
         # After code spans (190), before backslash escapes (180), which would eat `\(`.
         md.inlinePatterns.register(_InlineMath(_INLINE_MATH, md), "math", 185)
         # Pretty-printing only adds newlines; skipping it saves a tenth of the time.
