@@ -77,6 +77,7 @@ class CallLimits:
             if reason is None:
                 self.calls += 1
         if reason is not None:
+            self.stop(reason, quiet=True)  # the run's warning line says why
             raise Stopped(reason)
 
     def _out_of_time(self) -> str:
