@@ -201,3 +201,18 @@ def test_rebuild_renders_again_a_post_that_kept_english(
     assert result.code == 0, result.err
     korean = tmp_path / "_posts" / "2026-02-20-daily-papers-2026-02-20-ko.md"
     assert "translated_by" in korean.read_text("utf-8")
+
+
+def test_offline_is_without_the_api_not_without_the_model(
+    hf_server, llm_server, run, write_config, tmp_path
+):
+    """build --offline reads the archive; texts the cache lacks are still asked of the model."""
+    write_config(ON)
+    assert run("build", "--date", "2026-02-20", "--no-translate").code == 0
+    assert llm_server.requests == []
+    fetched = len(hf_server.requests)
+    result = run("build", "--date", "2026-02-20", "--offline")
+    assert result.code == 0, result.err
+    assert len(hf_server.requests) == fetched and llm_server.requests
+    korean = tmp_path / "_posts" / "2026-02-20-daily-papers-2026-02-20-ko.md"
+    assert korean.read_bytes() == (TRANSLATED / korean.name).read_bytes()

@@ -103,7 +103,8 @@ def test_manual_runs_take_an_optional_date(workflow):
 
 
 def test_least_permissions_and_builds_never_cancelled(workflow, job):
-    assert workflow["permissions"] == {"contents": "write"}
+    # models: read: the job's own GITHUB_TOKEN may call GitHub Models (the translations).
+    assert workflow["permissions"] == {"contents": "write", "models": "read"}
     assert "permissions" not in job
     assert workflow["concurrency"]["cancel-in-progress"] is False
     assert workflow["concurrency"]["group"]

@@ -83,7 +83,7 @@ def translating(
     config: Config, *, offline: bool, progress: bool = False
 ) -> Iterator[Translator | None]:
     """The run's one Translator (None: translation is off), its one warning logged at the end.
-    Offline it reads the cache only."""
+    `offline`: the cache only, no model call (a dry run)."""
     if not config.translate.enabled:
         yield None
         return
@@ -114,12 +114,11 @@ def build(
     """Fetch (offline: read from the archive), rank, render and write an edition's posts, one
     per language; an empty edition writes none (options: see `_build`). `translator`: the
     run's (`translating`); without one, a build with translation on makes its own (a dry run
-    or an offline build reads the cache only) and, with `translate.required`, fails after
-    writing when a text stayed English."""
+    reads the cache only) and, with `translate.required`, fails after writing when a text
+    stayed English."""
     if translator is not None or not config.translate.enabled:
         return _build(edition, config, languages, translator=translator, **options)
-    offline = bool(options.get("offline") or options.get("dry_run"))
-    with translating(config, offline=offline) as own:
+    with translating(config, offline=bool(options.get("dry_run"))) as own:
         report = _build(edition, config, languages, translator=own, **options)
     assert own is not None
     own.raise_if_required()

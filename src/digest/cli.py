@@ -165,7 +165,12 @@ COMMANDS = (
         commands.build,
         [
             EDITION,
-            _opt("--offline", None, "build from the archive (archive_dir), without the network"),
+            _opt(
+                "--offline",
+                None,
+                "build from the archive (archive_dir), without the API (translations missing "
+                "from the cache are still asked of the model; --no-translate: none)",
+            ),
             CONFIG,
             _opt(
                 "--lang",

@@ -51,9 +51,9 @@ def build(args: argparse.Namespace) -> int:
     if edition.end == today and not args.offline:
         ends = "is" if edition.is_day else "ends"
         log.warning("%s %s today (UTC): its list keeps growing until the day ends", edition, ends)
-    # A dry run spends no model calls: it shows what the cache already holds.
-    offline = args.offline or args.dry_run
-    with translating(config, offline=offline, progress=not args.quiet) as translator:
+    # --offline is without the API: texts missing from the translation cache are still asked
+    # of the model (--no-translate: none). A dry run spends no calls: it shows what is cached.
+    with translating(config, offline=args.dry_run, progress=not args.quiet) as translator:
         report = build(
             edition,
             config,
