@@ -121,13 +121,17 @@ def _normalise_archive(archive: Path, url: str) -> None:
         meta.write_text(re.sub(rf"127\.0\.0\.1:{port}\b", "127.0.0.1:PORT", text), "utf-8")
 
 
+# The manifest records machine-local state; the lock file is the output lock's (git ignores it).
+UNKEPT = {".digest-manifest.json", ".digest.lock"}
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     """Every kept file of a built blog, by its path relative to the blog's folder."""
     return {
         str(path.relative_to(folder)): path.read_bytes()
         for top in KEPT
         for path in sorted((folder / top).rglob("*"))
-        if path.is_file() and path.name != ".digest-manifest.json"
+        if path.is_file() and path.name not in UNKEPT
     }
 
 
