@@ -241,22 +241,13 @@ def _run_one(
         same = entry and entry.get("input") == inputs and not entry.get("untranslated")
         if entry and same and _posts_match(config, entry["posts"]):
             return JobResult(key, skipped=len(entry["posts"]), entry=entry)
-        built = build(
-            edition,
-            config,
-            config.languages,
-            dry_run=dry_run,
-            offline=True,
-            locked=True,
-            translator=translator,
-        )
+        options = {"dry_run": dry_run, "offline": True, "locked": True, "translator": translator}
+        built = build(edition, config, config.languages, **options)
     except ArchiveError as exc:
         return JobResult(key, error=str(exc))
     posts = {f.filename: _sha256_of(config.output_dir / f.filename) for f in built.files}
-    entry = {"input": inputs, "posts": posts}
-    if built.untranslated:
-        entry["untranslated"] = built.untranslated
-    return JobResult(key, report=built, entry=entry)
+    left = {"untranslated": built.untranslated} if built.untranslated else {}
+    return JobResult(key, report=built, entry={"input": inputs, "posts": posts, **left})
 
 
 def _posts_match(config: Config, posts: dict[str, str]) -> bool:
