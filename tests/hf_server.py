@@ -182,8 +182,8 @@ class _Server(ThreadingHTTPServer):
     def handle_error(self, request: object, client_address: object) -> None:
         pass  # a client that gave up (timeouts) breaks the pipe: expected, not news
 
-    def __init__(self, knobs: Knobs) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, knobs: Knobs, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.knobs = knobs
         self.lock = threading.Lock()
         self.requests: list[tuple[str, dict[str, str]]] = []
@@ -226,9 +226,9 @@ def _period_days(key: str) -> list[date]:
 
 
 @contextmanager
-def serve(knobs: Knobs | None = None) -> Iterator[RunningServer]:
-    """Run the fake API on 127.0.0.1, a free port, in a background thread."""
-    server = _Server(knobs or Knobs())
+def serve(knobs: Knobs | None = None, port: int = 0) -> Iterator[RunningServer]:
+    """Run the fake API on 127.0.0.1, a free port unless told, in a background thread."""
+    server = _Server(knobs or Knobs(), port)
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     host, port = server.server_address[:2]

@@ -9,6 +9,7 @@ import yaml
 
 from digest.config import Config, load_config, parse_config
 from digest.errors import ConfigError
+from digest.settings import declared
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -188,19 +189,6 @@ def test_old_top_level_daily_keys_still_work_with_one_warning(caplog):
     ]
 
 
-def declared(kind=Config, prefix=""):
-    """Every declared setting: (dotted key, its dataclass field)."""
-    from dataclasses import fields
-
-    for item in fields(kind):
-        if not item.metadata:
-            continue
-        key = prefix + (item.metadata.get("key") or item.name)
-        yield key, item
-        if "section" in item.metadata:
-            yield from declared(item.metadata["section"], key + ".")
-
-
 def comments_above_keys(text: str) -> dict[str, str]:
     """config.yaml's keys (dotted) and the comment block above each (keys without one of their
     own share the block above their neighbours)."""
@@ -227,15 +215,7 @@ def comments_above_keys(text: str) -> dict[str, str]:
 def test_config_yaml_has_every_declared_setting_with_its_doc_line():
     text = (REPO / "config.yaml").read_text(encoding="utf-8")
     comments = comments_above_keys(text)
-    settings = dict(declared())
+    settings = dict(declared(Config))
     assert set(comments) == set(settings)
     for key, item in settings.items():
         assert comments[key] == item.metadata["doc"], key
-
-
-def test_readme_table_names_every_setting():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    table = "\n".join(line for line in readme.splitlines() if line.startswith("| `"))
-    for key, item in declared():
-        if "section" not in item.metadata:
-            assert f"`{key}" in table, key

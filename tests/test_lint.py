@@ -16,10 +16,10 @@ def ruff(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_check():
-    result = ruff("check", "src", "tests")
+    result = ruff("check", "src", "tests", "docs/hooks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format():
-    result = ruff("format", "--check", "src", "tests")
+    result = ruff("format", "--check", "src", "tests", "docs/hooks")
     assert result.returncode == 0, result.stdout + result.stderr

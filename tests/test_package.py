@@ -94,6 +94,8 @@ def test_installed_wheel_scaffolds_a_blog(wheel, tmp_path):
     for copy, original in [
         (".github/workflows/daily-digest.yml", ".github/workflows/daily-digest.yml"),
         ("_digest/templates/post.md", "templates/post.md"),
+        ("_digest/templates/paper.md", "templates/paper.md"),
+        ("_digest/templates/languages/ko.yaml", "templates/languages/ko.yaml"),
     ]:
         assert (blog / copy).read_bytes() == (REPO / original).read_bytes(), copy
     # The shipped config.yaml, with translation on and the templates pointed at.

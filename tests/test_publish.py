@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import llm_server as llm
-from digest.scaffold import init_blog
+from digest.scaffold import default_package, init_blog
 from gitrepo import Remote, git, git_env, make_remote
 from hf_server import FIXTURES, RunningServer
 from system_tools import program
@@ -94,7 +94,7 @@ def blog(tmp_path: Path, hf_server: RunningServer, llm_server: llm.RunningServer
     # GitHub Models, as the workflow reaches it with the job's token, is the stand-in model.
     env["DIGEST_TRANSLATE_BASE_URL"] = llm_server.url
     seed = tmp_path / "seed"
-    init_blog(seed)
+    init_blog(seed, package=default_package())
     config = seed / "config.yaml"
     fast = _set(config.read_text(encoding="utf-8"), retries="1", backoff="0.01", timeout="5")
     # The free tier's pace (0.25 calls a second) would make each run take minutes.

@@ -150,6 +150,66 @@ def test_steps_use_pinned_major_versions_of_actions(job):
             assert re.fullmatch(r"actions/[\w-]+@v\d+", step["uses"]), step["uses"]
 
 
-def test_readme_chains_the_deploy_to_this_workflows_name(workflow):
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+def test_docs_chain_the_deploy_to_this_workflows_name(workflow):
+    readme = (REPO / "docs" / "publishing.md").read_text(encoding="utf-8")
     assert f"workflows: [{workflow['name']}]" in readme
+
+
+# The release workflow: sdist and wheel on a tag, published with PyPI trusted publishing -------
+
+RELEASE = REPO / ".github" / "workflows" / "release.yml"
+
+
+@pytest.fixture(scope="module")
+def release() -> dict:
+    return load_workflow(RELEASE)
+
+
+def test_release_workflow_passes_the_schema_and_actionlint():
+    result = check_jsonschema(RELEASE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = lint(RELEASE)
+    assert (result.returncode, result.stdout) == (0, ""), result.stdout + result.stderr
+
+
+def test_release_runs_on_a_version_tag_only(release):
+    assert release["on"] == {"push": {"tags": ["v*"]}}
+    assert release["concurrency"]["cancel-in-progress"] is False
+
+
+def test_release_publishes_with_trusted_publishing_and_no_token(release):
+    assert release["permissions"] == {"contents": "read"}
+    build, publish = release["jobs"]["build"], release["jobs"]["publish"]
+    assert "permissions" not in build  # the OIDC token only where it is used
+    assert publish["permissions"] == {"id-token": "write"}
+    assert publish["needs"] == "build"
+    assert publish["environment"]["name"] == "pypi"
+    (step,) = [s for s in publish["steps"] if s["uses"].startswith("pypa/gh-action-pypi-publish@")]
+    assert "with" not in step  # no password, no repository override: PyPI, by OIDC
+    assert "secrets." not in RELEASE.read_text(encoding="utf-8")
+    for job in (build, publish):
+        assert all(
+            step.get("timeout-minutes", 0) <= job["timeout-minutes"] for step in job["steps"]
+        )
+
+
+def test_release_builds_and_checks_both_distributions(release):
+    script = _steps_by_id(release["jobs"]["build"])["build"]["run"]
+    for command in ("python -m build --sdist --wheel", "twine check --strict", "--version"):
+        assert command in script
+    assert "build --offline --date 2026-02-20 \\\n  --config examples/sample/config.yaml" in script
+
+
+@pytest.mark.parametrize(("tag", "code"), [(f"v{__version__}", 0), ("v9.9.9", 1), ("0.1.0", 1)])
+def test_release_refuses_a_tag_that_is_not_the_version(release, tmp_path, tag, code):
+    script = _steps_by_id(release["jobs"]["build"])["version"]["run"]
+    output = tmp_path / "output"
+    output.touch()
+    env = {"PATH": os.environ["PATH"], "TAG": tag, "GITHUB_OUTPUT": str(output)}
+    done = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", script], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == code, done.stdout + done.stderr
+    assert output.read_text() == (f"version={__version__}\n" if code == 0 else "")
+    if code:
+        assert f"tag v{__version__}" in done.stdout

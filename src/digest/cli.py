@@ -31,7 +31,7 @@ from digest.errors import (
 
 log = logging.getLogger("digest")
 
-# The one place errors become exit codes; the README's table mirrors this.
+# The one place errors become exit codes; docs/exit-codes.md's table mirrors this.
 EXIT_CODES: tuple[tuple[type[DigestError], int], ...] = (
     (UsageError, 2),
     (ConfigError, 2),
@@ -45,35 +45,12 @@ EXIT_CODES: tuple[tuple[type[DigestError], int], ...] = (
     (DigestError, 1),
 )
 
-EPILOG = """\
-examples:
-  digest build                          build yesterday (UTC), Korean and English
-  digest build --date 2026-02-20        build one day
-  digest build --date 2026-02-20 --lang en --dry-run
-  DIGEST_API_BASE_URL=http://127.0.0.1:8000 digest build --date 2026-02-20
-  digest build --offline                yesterday again, from the archive, no network
-  digest build --week 2026-W08          a weekly post (--month 2026-02: a monthly one)
-  digest backfill --from 2025-01-01     every day since, fetched and built
-  digest rebuild                        every archived day again, after a template change
-
-  digest site                           the posts in _posts/ as a static site in _site/
-  digest site --serve                   build, serve on 127.0.0.1:8000, rebuild on change
-
+EXIT_SUMMARY = """\
 exit codes: 0 written, unchanged or empty day; 2 usage, config, template or archive
 error; 3 API unavailable after retries; 4 API answered with data that cannot be trusted
 (nothing was replaced); 5 another run holds the output folder; 6 some days of a backfill
 or rebuild failed (the others were done); 7 texts stayed English with translate.required
 set (the posts were written); 1 anything else.
-"""
-
-
-INIT_EPILOG = """\
-examples:
-  digest init                           set up the blog in this folder
-  digest init ../blog --templates       another folder, with templates to edit
-  digest init --force                   replace existing files (your config.yaml too)
-
-Then commit, push, and run the "Daily digest" workflow once (see the README).
 """
 
 
@@ -149,12 +126,20 @@ def _range(required: bool) -> list[Option]:
 
 @dataclass(frozen=True)
 class Command:
+    """A subcommand: its help, its runner in commands.py, its options and its own examples
+    (its --help shows them all; the top-level --help the first of each command)."""
+
     name: str
     summary: str
     description: str
     run: Callable[[argparse.Namespace], int]
     options: Sequence[Option | list[Option]]
-    epilog: str = EPILOG
+    examples: str
+    after: str = ""  # a line after the examples
+
+    def epilog(self) -> str:
+        after = f"\n{self.after}\n" if self.after else ""
+        return f"examples:\n{self.examples}\n{after}\n{EXIT_SUMMARY}"
 
 
 COMMANDS = (
@@ -184,6 +169,13 @@ COMMANDS = (
             TRANSLATE,
             VERBOSITY,
         ],
+        """\
+  digest build                          build yesterday (UTC), Korean and English
+  digest build --date 2026-02-20        build one day
+  digest build --date 2026-02-20 --lang en --dry-run
+  digest build --offline                yesterday again, from the archive, no network
+  digest build --week 2026-W08          a weekly post (--month 2026-02: a monthly one)
+  DIGEST_API_BASE_URL=http://127.0.0.1:8000 digest build --date 2026-02-20""",
     ),
     Command(
         "backfill",
@@ -207,6 +199,9 @@ COMMANDS = (
             OUTPUT,
             VERBOSITY,
         ],
+        """\
+  digest backfill --from 2025-01-01     every day since, fetched and built
+  digest backfill --from 2026-02-01 --to 2026-02-28 --refresh""",
     ),
     Command(
         "rebuild",
@@ -223,6 +218,9 @@ COMMANDS = (
             OUTPUT,
             VERBOSITY,
         ],
+        """\
+  digest rebuild                        every archived day again, after a template change
+  digest rebuild --from 2026-01-01 --to 2026-01-31 --dry-run""",
     ),
     Command(
         "init",
@@ -236,11 +234,22 @@ COMMANDS = (
             _opt(
                 "--templates",
                 None,
-                "also copy the post templates into DIR/_digest/templates to edit them",
+                "also copy post.md, paper.md and languages/ into DIR/_digest/templates to edit",
             ),
             _opt("--force", None, "replace files that already exist"),
+            _opt(
+                "--package",
+                "SPEC",
+                "what the workflow pip-installs (default: how this digest was installed, "
+                "e.g. hf-digest==VERSION or git+URL@COMMIT)",
+            ),
         ],
-        INIT_EPILOG,
+        """\
+  digest init                           set up the blog in this folder
+  digest init ../blog --templates       another folder, with templates to edit
+  digest init --package git+https://github.com/OWNER/digest@v0.1.0
+  digest init --force                   replace existing files (your config.yaml too)""",
+        'Then commit, push, and run the "Daily digest" workflow once (init says how).',
     ),
     Command(
         "site",
@@ -276,7 +285,19 @@ COMMANDS = (
             ),
             VERBOSITY,
         ],
+        """\
+  digest site                           the posts in _posts/ as a static site in _site/
+  digest site --serve                   build, serve on 127.0.0.1:8000, rebuild on change""",
     ),
+)
+
+
+# The top-level --help: the first example of every command.
+EPILOG = (
+    "examples:\n"
+    + "\n".join(command.examples.splitlines()[0] for command in COMMANDS)
+    + "\n\n'digest COMMAND --help' for each command's options and examples.\n\n"
+    + EXIT_SUMMARY
 )
 
 
@@ -297,7 +318,7 @@ def _parser() -> argparse.ArgumentParser:
             allow_abbrev=False,
             help=command.summary,
             description=command.description,
-            epilog=command.epilog,
+            epilog=command.epilog(),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         for option in command.options:

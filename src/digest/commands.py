@@ -71,13 +71,14 @@ def build(args: argparse.Namespace) -> int:
 
 
 def init(args: argparse.Namespace) -> int:
-    from digest.scaffold import init_blog, next_steps
+    from digest.scaffold import init_blog, next_steps, resolve_package
 
-    done = init_blog(args.dir, templates=args.templates, force=args.force)
+    package = resolve_package(args.package)  # before anything is written
+    done = init_blog(args.dir, package=package, templates=args.templates, force=args.force)
     for item in done:
         print(item.line())
     print("\nNext steps:")
-    print("\n".join(next_steps(args.dir, done, args.templates)))
+    print("\n".join(next_steps(args.dir, done, args.templates, package)))
     return EXIT_OK
 
 

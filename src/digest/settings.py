@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable
-from dataclasses import MISSING, Field, field
+from collections.abc import Callable, Iterator
+from dataclasses import MISSING, Field, field, fields
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -181,3 +181,14 @@ def default_of(item: Field[Any]) -> Any:
         return item.default
     assert item.default_factory is not MISSING
     return item.default_factory()
+
+
+def declared(kind: type, prefix: str = "") -> Iterator[tuple[str, Field[Any]]]:
+    """Every setting and section of the settings class `kind`, as (dotted key, its field), a
+    section before its settings: what config.yaml and docs/configuration.md are held to."""
+    for item in fields(kind):
+        if item.metadata:
+            key = prefix + key_of(item)
+            yield key, item
+            if "section" in item.metadata:
+                yield from declared(item.metadata["section"], key + ".")
