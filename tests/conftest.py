@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
+import logging
+import os
+import signal
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +30,70 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/golden/ from the current output (review with git diff)",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Children never inherit an ignored SIGINT or SIGTERM (a background shell ignores SIGINT).
+
+    Set here, in the test process, rather than in a preexec_fn per child: exec resets every
+    caught signal to its default, so every child any test starts (through any library) begins
+    with both at their defaults, and no Python runs between fork and exec (unsafe with the
+    test servers' threads).
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _become_subreaper()
+
+
+def _become_subreaper() -> None:
+    """Linux: orphaned grandchildren (a server a test's child started) come back to us, so
+    the leak check below sees them too."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def live_children() -> list[str]:
+    """This process's children still running (zombies are reaped, not counted): "pid cmd"."""
+    found = []
+    for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else []:
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, ValueError):
+            continue
+        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+        if int(ppid) != os.getpid():
+            continue
+        if state == "Z":
+            os.waitpid(int(entry.name), os.WNOHANG)
+            continue
+        found.append(f"{entry.name} {cmdline.strip()[:120]}")
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _fresh_digest_logger() -> None:
+    """Each test starts with the `digest` logger as a library user has it: an in-process CLI
+    run before (`-q`, no propagation to the root) must not hide a later test's log records."""
+    logger = logging.getLogger("digest")
+    logger.handlers[:], logger.propagate = [], True
+    logger.setLevel(logging.NOTSET)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_child_left_behind() -> Iterator[None]:
+    """Fail the run if any test left a process running; end those processes first."""
+    before = set(live_children())
+    yield
+    deadline = time.monotonic() + 5  # a child being shut down may need a moment
+    while (left := [c for c in live_children() if c not in before]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for child in left:
+        os.kill(int(child.split()[0]), signal.SIGKILL)
+    assert not left, f"tests left {len(left)} process(es) running: {left}"
 
 
 @pytest.fixture

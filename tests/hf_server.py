@@ -8,11 +8,13 @@ Used by the tests (through the `hf_server` fixture) and by the benchmark script.
 from __future__ import annotations
 
 import calendar
+import functools
 import json
 import socket
 import struct
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,6 +52,12 @@ class Knobs:
     page_cap: int | None = None  # serve at most this many items a page, whatever `limit` says
     # Requests for these dates always answer with the status (the other dates answer normally).
     fail_dates: dict[str, int] = field(default_factory=dict)
+    # Hostile answers (issue 12), each until the client hangs up or the server stops:
+    drip_headers: float | None = None  # send the header lines one every this many seconds
+    drip_body: float | None = None  # send the body one byte every this many seconds
+    endless: bool = False  # a chunked body of spaces that never ends
+    gzip_bomb: int | None = None  # this many spaces then `[]`, gzipped
+    synthetic_items: int | None = None  # every day lists this many made-up papers
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -81,6 +89,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         with self.server.lock:
             self.server.requests.append((url.path, query))
+            self.server.headers.append(dict(self.headers))
             self.server.times.append(time.monotonic())
             self.server.in_flight += 1
             self.server.max_in_flight = max(self.server.max_in_flight, self.server.in_flight)
@@ -105,6 +114,8 @@ class _Handler(BaseHTTPRequestHandler):
         if status == "hang":
             time.sleep(knobs.hang_seconds)
             status = None
+        if self._hostile(knobs):
+            return
         if status == "reset":
             self._send(200, self._papers(query), cut_at=10)
         elif knobs.redirect_to:
@@ -116,6 +127,45 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b'{"error": "not found"}')
         else:
             self._send(200, knobs.body if knobs.body is not None else self._papers(query))
+
+    def _hostile(self, knobs: Knobs) -> bool:
+        """Answer in one of the hostile ways, if a knob asks for one."""
+        stopping = self.server.stopping
+        self._answered()
+        if knobs.drip_headers is not None:
+            for line in (b"HTTP/1.1 200 OK", b"Content-Type: application/json", b"X-Pad: 1"):
+                self.wfile.write(line + b"\r\n")
+                self.wfile.flush()
+                if stopping.wait(knobs.drip_headers):
+                    return True
+            while not stopping.wait(knobs.drip_headers):  # header lines, forever
+                self.wfile.write(b"X-Pad: 1\r\n")
+                self.wfile.flush()
+        elif knobs.drip_body is not None:
+            self._head({"Content-Length": "1000000"})
+            while not stopping.wait(knobs.drip_body):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+        elif knobs.endless:
+            self._head({"Transfer-Encoding": "chunked"})
+            chunk = b"%x\r\n%s\r\n" % (CHUNK, b" " * CHUNK)
+            while not stopping.is_set():
+                self.wfile.write(chunk)
+        elif knobs.gzip_bomb is not None:
+            body = gzip_bomb(knobs.gzip_bomb)
+            self._head({"Content-Length": str(len(body)), "Content-Encoding": "gzip"})
+            self.wfile.write(body)
+        else:
+            return False
+        self.close_connection = True
+        return True
+
+    def _head(self, extra: dict[str, str]) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", self.server.knobs.content_type)
+        for name, value in extra.items():
+            self.send_header(name, value)
+        self.end_headers()
 
     def _papers(self, query: dict[str, str]) -> bytes:
         knobs = self.server.knobs
@@ -129,6 +179,9 @@ class _Handler(BaseHTTPRequestHandler):
         if knobs.page_cap:
             limit = min(limit, knobs.page_cap)
         page = int(query.get("p", "0"))
+        if knobs.synthetic_items is not None:  # no need to parse what we just made
+            items = synthetic_items(query.get("date", ""), knobs.synthetic_items)
+            return json.dumps(items[page * limit : (page + 1) * limit]).encode("utf-8")
         items = json.loads(raw)
         if page == 0 and len(items) <= limit:
             return raw  # the recorded bytes, verbatim
@@ -137,6 +190,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _day(self, day: str) -> bytes:
         knobs = self.server.knobs
+        if knobs.synthetic_items is not None:
+            return synthetic_day(day, knobs.synthetic_items)
         raw = knobs.days.get(day)
         if raw is None:
             path = knobs.fixtures_dir / f"daily_papers_{day}.json"
@@ -187,9 +242,11 @@ class _Server(ThreadingHTTPServer):
         self.knobs = knobs
         self.lock = threading.Lock()
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.headers: list[dict[str, str]] = []  # each request's headers, in order
         self.times: list[float] = []  # time.monotonic() of each request, in order
         self.in_flight = 0
         self.max_in_flight = 0
+        self.stopping = threading.Event()  # ends the hostile answers' loops
 
 
 @dataclass
@@ -225,6 +282,46 @@ def _period_days(key: str) -> list[date]:
     return [first + timedelta(days=n) for n in range(last)]
 
 
+CHUNK = 64 * 1024
+
+
+@functools.cache
+def gzip_bomb(spaces: int) -> bytes:
+    """`spaces` spaces then `[]`, gzipped, made without holding them (level 1: 1 GiB takes
+    under 2 s and is 4.5 MB on the wire)."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = b" " * (1024 * 1024)
+    parts = [packer.compress(block) for _ in range(spaces // len(block))]
+    parts += [packer.compress(b" " * (spaces % len(block)) + b"[]"), packer.flush()]
+    return b"".join(parts)
+
+
+@functools.lru_cache(maxsize=4)
+def synthetic_day(day: str, count: int) -> bytes:
+    """A day listing `count` made-up papers, each shaped like a real item."""
+    return json.dumps(synthetic_items(day, count)).encode("utf-8")
+
+
+@functools.lru_cache(maxsize=4)
+def synthetic_items(day: str, count: int) -> list[dict[str, object]]:
+    return [
+        {
+            "paper": {
+                "id": f"2601.{n:05d}",
+                "title": f"Paper {n}",
+                "summary": "An abstract.",
+                "upvotes": count - n,
+                "authors": [{"name": "A. Author"}],
+                "publishedAt": f"{day}T00:00:00.000Z",
+            },
+            "title": f"Paper {n}",
+            "publishedAt": f"{day}T00:00:00.000Z",
+            "numComments": 0,
+        }
+        for n in range(count)
+    ]
+
+
 @contextmanager
 def serve(knobs: Knobs | None = None, port: int = 0) -> Iterator[RunningServer]:
     """Run the fake API on 127.0.0.1, a free port unless told, in a background thread."""
@@ -235,6 +332,7 @@ def serve(knobs: Knobs | None = None, port: int = 0) -> Iterator[RunningServer]:
     try:
         yield RunningServer(f"http://{host}:{port}", server.knobs, server.requests, server)
     finally:
+        server.stopping.set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

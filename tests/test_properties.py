@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 
 import frontmatter
 import markdown
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from digest.config import parse_config
@@ -78,17 +78,15 @@ def test_text_comes_out_exactly(title, abstract, post_title):
 
 
 # TeX written so kramdown and Liquid leave it alone, and what it stands for.
-_TEX_SAME = [
-    ("\\vert ", "|"),
-    ("\\vert", "|"),
-    ("\\lt ", "<"),
-    ("\\lt", "<"),
-    ("{ {", "{{"),
-    ("{ %", "{%"),
-]
+_TEX_SAME = [("{ {", "{{"), ("{ %", "{%")]
+_WORDS_FOR = {"vert": "|", "lt": "<"}
 
 
 def tex_meaning(written: str) -> str:
+    """TeX as it typesets: \\vert is `|` and \\lt is `<` (TeX skips the space after a control
+    word), and math mode ignores the spaces after either symbol."""
+    written = re.sub(r"\\(vert|lt)(?![A-Za-z]) ?", lambda m: _WORDS_FOR[m.group(1)], written)
+    written = re.sub(r"([|<]) +", r"\1", written)
     for ours, theirs in _TEX_SAME:
         written = written.replace(ours, theirs)
     return written
@@ -96,6 +94,7 @@ def tex_meaning(written: str) -> str:
 
 @SETTINGS
 @given(abstract=any_text)
+@example(abstract="$| 0$")  # once failed: `| 0` is written `\vert 0`, the same TeX
 def test_math_comes_out_as_the_same_tex(abstract):
     """With `$`: text outside math is verbatim; each math span shows its TeX, for MathJax."""
     assume(cleaned(abstract))

@@ -158,7 +158,7 @@ def test_backfill_spends_one_budget_across_its_days(
     for day, like in (("2024-06-21", "2025-06-10"), ("2024-06-22", "2026-02-20")):
         hf_server.knobs.days[day] = (FIXTURES / f"daily_papers_{like}.json").read_bytes()
     write_config(ON + "  max_calls: 5\n")
-    result = run("backfill", "--from", "2024-06-20", "--to", "2024-06-22", "-q")
+    result = run("backfill", "--from", "2024-06-20", "--to", "2024-06-22")
     assert result.code == 0, result.err
     assert len(llm_server.requests) == 5
     assert len(posts(tmp_path / "_posts")) == 6

@@ -183,8 +183,7 @@ def _build(
         # snapshot time. Every language is rendered before any is written.
         keep = {lang: None if config.archive_dir else previous[lang] for lang in languages}
         posts = [_render(render, lang, data.fetched_at, keep[lang]) for lang in languages]
-        for post in posts:
-            report.files.append(_place(config, post, previous[post.lang], dry_run))
+        report.files.extend(_place(config, posts, previous, dry_run))
     return report
 
 
@@ -239,17 +238,26 @@ def _render(
     return render(lang, fetched_at)
 
 
-def _place(config: Config, post: Post, previous: _Previous | None, dry_run: bool) -> FileResult:
-    path = config.output_dir / post.filename
-    if previous and previous.text == post.text:
-        log.info("unchanged %s", path)
-        return FileResult(post.filename, "unchanged")
-    if dry_run:
-        log.info("would write %s (%d papers)", path, post.count)
-        return FileResult(post.filename, "would write")
-    write.write_text(config.output_dir, post.filename, post.text)
-    log.info("wrote %s (%d papers)", path, post.count)
-    return FileResult(post.filename, "written")
+def _place(
+    config: Config,
+    posts: Sequence[Post],
+    previous: Mapping[str, _Previous | None],
+    dry_run: bool,
+) -> list[FileResult]:
+    """Write the changed posts together: every language is staged before any is replaced."""
+    changed = [p for p in posts if not (previous[p.lang] and previous[p.lang].text == p.text)]
+    if changed and not dry_run:
+        write.write_together(config.output_dir, [(p.filename, p.text) for p in changed])
+    results = []
+    for post in posts:
+        path = config.output_dir / post.filename
+        if any(post is c for c in changed):
+            log.info("%s %s (%d papers)", "would write" if dry_run else "wrote", path, post.count)
+            results.append(FileResult(post.filename, "would write" if dry_run else "written"))
+        else:
+            log.info("unchanged %s", path)
+            results.append(FileResult(post.filename, "unchanged"))
+    return results
 
 
 def _previous(config: Config, filename: str, parse: bool = True) -> _Previous | None:

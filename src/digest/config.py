@@ -29,6 +29,7 @@ from digest.sections import (
 from digest.settings import (
     boolean,
     choice,
+    clip,
     default_of,
     http_url,
     integer,
@@ -189,14 +190,14 @@ def _check(kind: type, raw: Mapping[str, Any], prefix: str, base: Path, problems
     items = {key_of(item): item for item in fields(kind) if item.metadata}
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        item = items.get(str(key))
+        item, name = items.get(str(key)), clip(f"{prefix}{key}")
         if item is None:
             close = difflib.get_close_matches(str(key), list(items), n=1)
             hint = f" (did you mean '{prefix}{close[0]}'?)" if close else ""
-            problems.append(f"{prefix}{key}: unknown key{hint}")
+            problems.append(f"{name}: unknown key{hint}")
         elif "section" in item.metadata:
             if not isinstance(value, dict):
-                problems.append(f"{prefix}{key}: expected a mapping, got {type_name(value)}")
+                problems.append(f"{name}: expected a mapping, got {type_name(value)}")
             else:
                 inner = _check(item.metadata["section"], value, f"{prefix}{key}.", base, problems)
                 values[item.name] = inner
@@ -204,7 +205,7 @@ def _check(kind: type, raw: Mapping[str, Any], prefix: str, base: Path, problems
             try:
                 values[item.name] = item.metadata["check"](value)
             except ValueError as exc:
-                problems.append(f"{prefix}{key}: {exc}")
+                problems.append(f"{name}: {clip(str(exc))}")
     for item in items.values():
         if "section" in item.metadata and item.name not in values:
             values[item.name] = _check(item.metadata["section"], {}, "", base, problems)
@@ -268,7 +269,7 @@ def _env_base_url(
             try:
                 return http_url(env[name])
             except ValueError as exc:
-                problems.append(f"{name} (environment): {exc}")
+                problems.append(f"{name} (environment): {clip(str(exc))}")
     return None
 
 
@@ -292,6 +293,19 @@ def parse_config(
     return replace(config, source=source)
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases: a few hundred bytes of nested aliases expand to
+    gigabytes (a "billion laughs"), and a settings file has no need for them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a config file", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
 def _read_yaml(path: Path) -> Mapping[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -300,12 +314,12 @@ def _read_yaml(path: Path) -> Mapping[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"cannot read: {exc}"], str(path)) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_NoAliasLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError([f"invalid YAML at {where}{reason}"], str(path)) from None
+        raise ConfigError([f"invalid YAML at {where}{clip(reason)}"], str(path)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -45,6 +45,14 @@ class UpstreamInvalid(UpstreamError):
     """The API answered 200 with something that is not a daily papers payload."""
 
 
+class ResponseTooSlow(UpstreamUnavailable):
+    """A server did not finish its answer by the deadline (raised by `http`)."""
+
+
+class ResponseTooLarge(UpstreamInvalid):
+    """A server's answer, decompressed, is larger than allowed (raised by `http`)."""
+
+
 class OutputError(DigestError):
     """A post could not be written or read back (raised by `write`)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -14,9 +15,11 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from digest import http
 from digest._version import __version__
 from digest.config import ApiSettings
-from digest.errors import UpstreamInvalid, UpstreamUnavailable
+from digest.errors import ResponseTooLarge, ResponseTooSlow, UpstreamInvalid, UpstreamUnavailable
+from digest.http import where as _where
 from digest.payload import parse_payload
 
 log = logging.getLogger(__name__)
@@ -30,7 +33,10 @@ MAX_PAGES = 100
 # A real day of exactly 50 items hints that the server may cap pages at 50 whatever `limit`
 # says; a page that size is never taken as the last one.
 SERVER_PAGE_CAP = 50
+# A week's or a month's answer holds its days' papers: `api.max_items` is per day.
+PERIOD_DAYS = {"week": 7, "month": 31}
 _TRANSIENT = (
+    ResponseTooSlow,
     requests.ConnectionError,
     requests.Timeout,
     requests.exceptions.ChunkedEncodingError,
@@ -64,15 +70,21 @@ def fetch_papers(
         bodies: list[bytes] = []
         fetched_at: datetime | None = None
         deadline = time.monotonic() + api.max_total_seconds
+        cap = api.max_items * next((n for key, n in PERIOD_DAYS.items() if key in query), 1)
         for page in range(MAX_PAGES):
             params = {**query, "limit": str(api.page_size), "p": str(page)}
             response = _get(session, api.base_url + ENDPOINT, params, api, deadline)
             fetched_at = fetched_at or _server_time(response)
-            bodies.append(response.content)
-            batch = parse_payload(response.content, response.url)
+            bodies.append(response.body)
+            batch = parse_payload(response.body, response.url)
             fresh = [item for item in batch if item["paper"]["id"] not in seen]
             seen.update(item["paper"]["id"] for item in fresh)
             items.extend(fresh)
+            if len(items) > cap:
+                raise UpstreamInvalid(
+                    f"{_where(response.url)} lists more than {cap:,} papers for "
+                    f"{', '.join(query.values())} (api.max_items); not trusting it"
+                )
             # An API that ignores `p` repeats page 0 forever: stop when nothing is new.
             if not fresh or len(batch) < min(api.page_size, SERVER_PAGE_CAP):
                 break
@@ -114,7 +126,7 @@ def _get(
     params: dict[str, str],
     api: ApiSettings,
     deadline: float,
-) -> requests.Response:
+) -> http.Answer:
     """GET with bounded retries on transient failures, following same-host redirects only.
 
     Bounded twice: at most `api.retries` retries, and never past `deadline` (monotonic time).
@@ -122,16 +134,15 @@ def _get(
     attempt = 0
     while True:
         retry_after: float | None = None
-        timeout = min(api.timeout, max(deadline - time.monotonic(), 0.1))
         try:
-            response = _get_following_redirects(session, url, params, timeout)
+            response = _get_following_redirects(session, url, params, api, deadline)
         except _TRANSIENT as exc:
-            problem = _describe_exception(exc)
+            problem = _describe_exception(exc, api)
         else:
-            if response.status_code == 200:
+            if response.status == 200:
                 return response
-            problem = f"HTTP {response.status_code}"
-            if response.status_code not in RETRY_STATUSES:
+            problem = f"HTTP {response.status}"
+            if response.status not in RETRY_STATUSES:
                 raise UpstreamUnavailable(f"{_where(url)} answered {problem}; not retrying")
             retry_after = _retry_after(response.headers.get("Retry-After"))
         if attempt >= api.retries:
@@ -161,18 +172,39 @@ def _get(
 
 
 def _get_following_redirects(
-    session: requests.Session, url: str, params: dict[str, str], timeout: float
-) -> requests.Response:
+    session: requests.Session,
+    url: str,
+    params: dict[str, str] | None,
+    api: ApiSettings,
+    deadline: float,
+) -> http.Answer:
+    """One attempt: done within `api.timeout` (and by `deadline`), redirects included."""
     origin = urlsplit(url)[:2]
-    response = session.get(url, params=params, timeout=timeout, allow_redirects=False)
-    for _ in range(MAX_REDIRECTS):
-        if response.status_code not in REDIRECT_STATUSES:
+    attempt_deadline = min(time.monotonic() + api.timeout, deadline)
+    # Only ever sent to the configured host: a redirect elsewhere is refused below.
+    token = os.environ.get(api.token_env) if api.token_env else None
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    for _ in range(MAX_REDIRECTS + 1):
+        try:
+            response = http.request(
+                session,
+                "GET",
+                url,
+                params=params,
+                headers=headers,
+                deadline=attempt_deadline,
+                max_bytes=api.max_response_bytes,
+                timeout=api.timeout,
+            )
+        except ResponseTooLarge as exc:
+            raise ResponseTooLarge(f"{exc} (api.max_response_bytes); not trusting it") from None
+        if response.status not in REDIRECT_STATUSES:
             return response
         target = urljoin(response.url, response.headers.get("Location", ""))
         # Following a redirect off the configured host would trust data we never asked for.
         if urlsplit(target)[:2] != origin:
             raise UpstreamInvalid(f"{_where(url)} redirected to another host: {_where(target)}")
-        response = session.get(target, timeout=timeout, allow_redirects=False)
+        url, params = target, None
     raise UpstreamInvalid(f"{_where(url)} redirected more than {MAX_REDIRECTS} times")
 
 
@@ -192,7 +224,7 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - _now()).total_seconds())
 
 
-def _server_time(response: requests.Response) -> datetime | None:
+def _server_time(response: http.Answer) -> datetime | None:
     """When the server answered (its Date header): the moment the upvotes were counted."""
     try:
         when = parsedate_to_datetime(response.headers.get("Date", ""))
@@ -201,7 +233,9 @@ def _server_time(response: requests.Response) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
-def _describe_exception(exc: Exception) -> str:
+def _describe_exception(exc: Exception, api: ApiSettings) -> str:
+    if isinstance(exc, ResponseTooSlow):
+        return f"timed out, no complete answer within {api.timeout:g}s (api.timeout)"
     if isinstance(exc, requests.Timeout):
         return "timed out"
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
@@ -214,11 +248,6 @@ def _describe_exception(exc: Exception) -> str:
     if "reset" in text.lower() or "aborted" in text.lower():
         return "connection reset"
     return f"connection failed ({type(exc).__name__})"
-
-
-def _where(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
 def _now() -> datetime:

@@ -8,10 +8,19 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from digest.texmath import drop_unsafe_links
+
 _SPACE = re.compile(r"\s+")
 # Control characters that are not whitespace, lone surrogates (JSON can escape them; UTF-8 cannot
 # encode them) and U+FFFE/U+FFFF: invalid in XML (a Jekyll feed) and invisible in HTML.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# In a title or a name, characters that change how the rest reads without being seen: bidi
+# embeddings, overrides and isolates (U+202E shows "gpj.exe" as "exe.jpg"), direction marks,
+# and zero-width characters. A ZWJ between two emoji (a family, a flag) is kept: see _INVISIBLE.
+_BIDI_AND_ZERO_WIDTH = "\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+# An emoji, a skin tone or the emoji variation selector: what a ZWJ joins in an emoji sequence.
+_EMOJI = "\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\ufe0f\U0001f000-\U0001faff"
+_INVISIBLE = re.compile(f"[{_BIDI_AND_ZERO_WIDTH}]|(?<![{_EMOJI}])\u200d|\u200d(?![{_EMOJI}])")
 
 
 @dataclass(frozen=True)
@@ -51,10 +60,21 @@ def normalize_space(text: str) -> str:
     return _SPACE.sub(" ", _UNPRINTABLE.sub("", text)).strip()
 
 
+def visible_text(text: str) -> str:
+    """A title or a name as it reads: no bidi controls, no zero-width characters."""
+    return _INVISIBLE.sub("", text)
+
+
+def _label(value: Any) -> str | None:
+    """A title or a name: a string, as it reads (see `visible_text`)."""
+    text = _str(value)
+    return _str(visible_text(text)) if text else None
+
+
 def _str(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    text = normalize_space(value)
+    text = drop_unsafe_links(normalize_space(value))
     return text or None
 
 
@@ -86,7 +106,7 @@ def _authors(value: Any) -> tuple[str, ...]:
     for author in value if isinstance(value, list) else ():
         if not isinstance(author, Mapping) or author.get("hidden") is True:
             continue
-        name = _str(author.get("name"))
+        name = _label(author.get("name"))
         if name and name not in names:
             names.append(name)
     return tuple(names)
@@ -104,7 +124,7 @@ def _keywords(value: Any) -> tuple[str, ...]:
 def _organization(*candidates: Any) -> str | None:
     for org in candidates:
         if isinstance(org, Mapping):
-            name = _str(org.get("fullname")) or _str(org.get("name"))
+            name = _label(org.get("fullname")) or _label(org.get("name"))
             if name:
                 return name
     return None
@@ -116,7 +136,7 @@ def paper_from_item(item: Mapping[str, Any]) -> Paper:
     stars = paper.get("githubStars")
     return Paper(
         id=normalize_space(paper["id"]),
-        title=_str(paper.get("title")) or _str(item.get("title")) or paper["id"],
+        title=_label(paper.get("title")) or _label(item.get("title")) or paper["id"],
         abstract=_str(paper.get("summary")) or _str(item.get("summary")) or "",
         authors=_authors(paper.get("authors")),
         upvotes=_count(paper.get("upvotes")),

@@ -35,7 +35,7 @@ class ApiSettings:
         "Base URL; the environment variable DIGEST_API_BASE_URL (then HF_ENDPOINT) overrides it.",
     )
     timeout: float = setting(
-        30.0, number(0.1), "Seconds to wait for the server to connect and to answer."
+        30.0, number(0.1), "Seconds one request may take: connecting and the whole answer."
     )
     retries: int = setting(
         4,
@@ -61,6 +61,24 @@ class ApiSettings:
         100,
         integer(1, 100),
         "Papers per request (the API caps it at 100); pages are fetched until a short one.",
+    )
+    # The largest recorded day is 180 KB (28 papers): 8 MiB is ~45 times that, and a whole
+    # 100-paper page of the longest recorded items (11 KB each) would be 1.1 MB.
+    max_response_bytes: int = setting(
+        8 * 1024 * 1024,
+        integer(1024),
+        "Largest answer, in bytes after decompression (8 MiB; the largest real day is 180 KB); "
+        "more fails the run (exit 4) with nothing written or archived.",
+    )
+    max_items: int = setting(
+        1000,  # real days list 5 to ~100
+        integer(1),
+        "Most papers one day may list (a week or a month: 7 or 31 times that); more: exit 4.",
+    )
+    token_env: str | None = setting(
+        "HF_TOKEN",
+        optional(nonempty),
+        "Environment variable with an optional Hugging Face token (Bearer; higher rate limits).",
     )
 
 

@@ -77,7 +77,7 @@ def timezone(value: Any) -> str:
     name = nonempty(value)
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         raise ValueError(f"unknown time zone {name!r} (use an IANA name like Asia/Seoul)") from None
     return name
 
@@ -154,6 +154,17 @@ def script_url(value: Any) -> str:
     if text.startswith("/") and not text.startswith("//"):
         return text
     return http_url(value)
+
+
+# How much of a bad value an error line may quote.
+QUOTE_LIMIT = 100
+
+
+def clip(text: str) -> str:
+    """An error's text, cut so that it quotes at most ~QUOTE_LIMIT characters of a value."""
+    if len(text) <= QUOTE_LIMIT + 60:
+        return text
+    return f"{text[: QUOTE_LIMIT + 40]}… ({len(text):,} characters in all)"
 
 
 def setting(

@@ -66,3 +66,57 @@ def math_span(tex: str) -> str:
     if safe is None:
         raise ValueError(f"not writable as math: {tex!r}")
     return f"$${safe}$$"
+
+
+# MathJax makes `\href{URL}{…}` a real link (and the `\url` of other TeX setups would be one).
+_LINK_COMMAND = re.compile(r"\\(href|url)(?![A-Za-z])\s*")
+_SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f\"'<>\\{}]+", re.I)
+
+
+def drop_unsafe_links(text: str) -> str:
+    """`text` with every `\\href`/`\\url` whose URL is not http(s) taken out (an `\\href`
+    keeps its text): MathJax typesets math wherever a page shows it, so the text itself must
+    not carry a `javascript:` link, whatever the page's MathJax settings. Pure."""
+    if "\\" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    while match := _LINK_COMMAND.search(text, pos):
+        url, after_url = _argument(text, match.end())
+        body, end = _argument(text, after_url) if match.group(1) == "href" else ("", after_url)
+        if url is None:  # an unclosed brace: MathJax typesets nothing
+            out.append(text[pos : match.end()])
+            pos = match.end()
+            continue
+        out.append(text[pos : match.start()])
+        if _SAFE_URL.fullmatch(url.strip()):
+            out.append(text[match.start() : end])
+        else:  # the link goes, its text (if any) stays
+            out.append(drop_unsafe_links(body or ""))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _argument(text: str, start: int) -> tuple[str | None, int]:
+    """A TeX macro argument at `start` (after blanks): a `{…}` group or one token; its text
+    (None if the group never closes) and where it ends."""
+    while start < len(text) and text[start].isspace():
+        start += 1
+    if start >= len(text):
+        return None, start
+    if text[start] != "{":
+        token = _TOKEN.match(text, start)
+        assert token is not None  # `.` with re.S matches any character
+        return token.group(), token.end()
+    depth, index = 0, start
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return text[start + 1 : index], index + 1
+        index += 1
+    return None, len(text)

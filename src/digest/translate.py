@@ -13,15 +13,14 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
-import urllib3
 
 from digest import __version__
 from digest.chat_protocol import BadAnswer, error_message, quota_spent, read_answer, request_body
-from digest.errors import TranslationIncomplete
+from digest.errors import ResponseTooLarge, ResponseTooSlow, TranslationIncomplete, UpstreamInvalid
 from digest.fetch import _retry_after
+from digest.http import request, where
 from digest.models import Paper
 from digest.progress import Progress
 from digest.translation_cache import CacheKey, cache_key, read_cached, write_cached
@@ -228,11 +227,9 @@ class Translator:
                     counts.calls += 1
                 timeout = min(self.settings.timeout, max(self._limits.remaining(), 0.1))
                 try:
-                    status, reply_headers, body = _post(
-                        self._session, self._url, payload, headers, timeout
-                    )
-                except requests.RequestException as exc:
-                    unreachable = not isinstance(exc, requests.Timeout)
+                    status, reply_headers, body = self._post(payload, headers, timeout)
+                except (requests.RequestException, ResponseTooSlow) as exc:
+                    unreachable = not isinstance(exc, (requests.Timeout, ResponseTooSlow))
                     status, reply_headers, body = 0, {}, b""
                     trouble = "connection failed" if unreachable else "timed out"
             if status:
@@ -242,7 +239,7 @@ class Translator:
                 retry_after = self._refused(status, reply_headers, body, trouble)
             if attempt >= self.settings.retries:
                 if unreachable:  # the next text would find it down too: build without it
-                    self._stop(f"{_where(self._url)} is unreachable ({trouble})")
+                    self._stop(f"{where(self._url)} is unreachable ({trouble})")
                 raise _Failed(f"{trouble} after {attempt + 1} attempts")
             wait = max(self.backoff * 2**attempt, retry_after or 0.0)
             if wait >= self._limits.remaining():
@@ -260,9 +257,9 @@ class Translator:
         if status == 429:
             spent = quota_spent(headers, body, retry_after, self._limits.remaining())
             if spent:
-                self._stop(f"{_where(self._url)}: {spent}")
+                self._stop(f"{where(self._url)}: {spent}")
         if status in STOP_STATUSES:
-            self._stop(f"{_where(self._url)} answered {trouble}")
+            self._stop(f"{where(self._url)} answered {trouble}")
         if status not in RETRY_STATUSES:
             raise _Failed(trouble)
         return retry_after
@@ -272,47 +269,31 @@ class Translator:
         self._limits.stop(reason)
         raise Stopped(self._limits.stopped)
 
+    def _post(
+        self, payload: dict[str, Any], headers: dict[str, str], timeout: float
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        """One POST, its whole answer read within `timeout` seconds and `MAX_ANSWER_BYTES`
+        (no redirects: the key goes to the configured endpoint or nowhere)."""
+        try:
+            answer = request(
+                self._session,
+                "POST",
+                self._url,
+                deadline=time.monotonic() + timeout,
+                max_bytes=MAX_ANSWER_BYTES,
+                timeout=timeout,
+                json=payload,
+                headers=headers,
+            )
+        except ResponseTooLarge:
+            raise BadAnswer(f"the answer ran past {MAX_ANSWER_BYTES // 1024} KiB") from None
+        except UpstreamInvalid as exc:  # an encoding not asked for
+            raise BadAnswer(str(exc)) from None
+        return answer.status, answer.headers, answer.body
+
     def _answer(self, body: bytes, counts: Counts) -> str:
         answer = read_answer(body)
         with self._lock:
             counts.prompt_tokens += answer.prompt_tokens
             counts.completion_tokens += answer.completion_tokens
         return answer.text
-
-
-def _post(
-    session: requests.Session,
-    url: str,
-    payload: dict[str, Any],
-    headers: dict[str, str],
-    timeout: float,
-) -> tuple[int, Mapping[str, str], bytes]:
-    """POST, reading the answer within `timeout` seconds in all and `MAX_ANSWER_BYTES`.
-
-    A stand-in for the shared bounded-HTTP helper (issue 12), which will replace it.
-    """
-    give_up = time.monotonic() + timeout
-    # No redirects: a POST (and its key) goes to the configured endpoint or nowhere.
-    with session.post(
-        url, json=payload, headers=headers, timeout=timeout, stream=True, allow_redirects=False
-    ) as reply:
-        body = bytearray()
-        try:
-            # read1: what has arrived (decompressed), not a full buffer a slow drip would fill.
-            while chunk := reply.raw.read1(65536, decode_content=True):
-                body += chunk
-                if len(body) > MAX_ANSWER_BYTES:
-                    raise BadAnswer(f"the answer ran past {MAX_ANSWER_BYTES // 1024} KiB")
-                if time.monotonic() > give_up:
-                    raise requests.Timeout("answer still coming at the timeout")
-        # Reading the raw stream, urllib3's own errors come through unwrapped.
-        except urllib3.exceptions.TimeoutError:
-            raise requests.Timeout("timed out reading the answer") from None
-        except urllib3.exceptions.HTTPError:
-            raise requests.ConnectionError("connection broke reading the answer") from None
-        return reply.status_code, reply.headers, bytes(body)
-
-
-def _where(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}{parts.path}"

@@ -77,7 +77,8 @@ class CallLimits:
             if reason is None:
                 self.calls += 1
         if reason is not None:
-            self.stop(reason, quiet=True)  # the run's warning line says why
+            with self._lock:  # for the run's warning line; the calls already charged go on
+                self.stopped = self.stopped or reason
             raise Stopped(reason)
 
     def _out_of_time(self) -> str:

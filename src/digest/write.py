@@ -7,7 +7,7 @@ import logging
 import os
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 
@@ -76,11 +76,76 @@ def write_bytes(root: Path, name: str, data: bytes, *, durable: bool = True) -> 
     if _holds(path, data):
         return Outcome.UNCHANGED
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         _replace_atomically(path, data, durable)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     return Outcome.WRITTEN
+
+
+def write_together(root: Path, files: Sequence[tuple[str, str]]) -> list[Outcome]:
+    """Write several files (the language versions of one post) as far as a disk allows as
+    one: every changed file is staged in full (temp file, fsync) before any replaces its old
+    version, so a failure while staging (a full disk, a bad name) changes none of them.
+
+    Then the renames, one by one: a rename in the same folder does not need space, so only
+    a crash or power cut between two renames can leave some files new and the rest old.
+    """
+    wanted = [(safe_join(root, name), text.encode("utf-8")) for name, text in files]
+    outcomes = [Outcome.UNCHANGED if _holds(*file) else Outcome.WRITTEN for file in wanted]
+    staged: list[tuple[Path, Path]] = []  # (temp, target)
+    try:
+        for (path, body), outcome in zip(wanted, outcomes, strict=True):
+            if outcome is Outcome.WRITTEN:
+                staged.append((_stage(path, body, durable=True), path))
+    except BaseException:
+        for temp, _ in staged:
+            _remove_quietly(temp)
+        raise
+    _commit(staged)
+    return outcomes
+
+
+def _stage(path: Path, data: bytes, durable: bool) -> Path:
+    """`data` in a new temp file beside `path` (flushed to disk if `durable`): its name."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # The name is chosen before the file exists, so a signal that lands anywhere, even
+        # between creating the file and learning its name (as inside mkstemp), can clean it up.
+        temp = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+        # 0o666 less the umask, like any file the user makes (mkstemp would make it 0600).
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if durable and _flush_each_file:
+                os.fsync(handle.fileno())
+    except BaseException as exc:
+        # Also on KeyboardInterrupt and SIGTERM (see cli): leave no temp litter.
+        _remove_quietly(temp)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise
+    return temp
+
+
+def _commit(staged: Sequence[tuple[Path, Path]]) -> None:
+    """Rename each staged file over its target; name what was and was not replaced."""
+    for done, (temp, path) in enumerate(staged):
+        try:
+            os.replace(temp, path)
+        except OSError as exc:
+            for left, _ in staged[done:]:
+                _remove_quietly(left)
+            replaced = ", ".join(str(p) for _, p in staged[:done]) or "none"
+            raise OutputError(
+                f"cannot replace {path}: {exc.strerror or exc} (already replaced: {replaced})"
+            ) from None
+    if _flush_each_file:
+        for folder in {path.parent for _, path in staged}:
+            _fsync_dir(folder)
 
 
 def remove(root: Path, name: str) -> bool:
@@ -110,7 +175,7 @@ def _holds(path: Path, data: bytes) -> bool:
     """Whether `path` exists with exactly these bytes."""
     try:
         return path.read_bytes() == data
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # a file in a folder's place: not there
         return False
     except OSError as exc:
         raise OutputError(f"cannot read {path}: {exc}") from None
@@ -118,22 +183,10 @@ def _holds(path: Path, data: bytes) -> bool:
 
 def _replace_atomically(path: Path, data: bytes, durable: bool = True) -> None:
     """Temp file in the same folder, fsync, rename: readers see the old file or the new one."""
-    # The name is chosen before the file exists, so a signal that lands anywhere, even
-    # between creating the file and learning its name (as inside mkstemp), can clean it up.
-    temp = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+    temp = _stage(path, data, durable)
     try:
-        # 0o666 less the umask, like any file the user makes (mkstemp would make it 0600).
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if durable and _flush_each_file:
-                os.fsync(handle.fileno())
         os.replace(temp, path)
-    except FileExistsError:
-        raise  # only os.open raises it: a 1 in 2**64 name clash, not our file to remove
     except BaseException:
-        # Also on KeyboardInterrupt and SIGTERM (see cli): leave no temp litter.
         _remove_quietly(temp)
         raise
     if durable and _flush_each_file:

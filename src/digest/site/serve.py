@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from digest.errors import DigestError
 
@@ -27,6 +28,13 @@ class _Handler(SimpleHTTPRequestHandler):
         **SimpleHTTPRequestHandler.extensions_map,
         ".js": "text/javascript",
     }
+
+    def send_head(self) -> object:
+        # A NUL (`/%00`) makes the base class's path functions raise: no such file, not a crash.
+        if "\x00" in unquote(urlsplit(self.path).path):
+            self.send_error(404, "Not found")
+            return None
+        return super().send_head()
 
     def list_directory(self, path: str | Path) -> None:
         self.send_error(404, "Not found")
