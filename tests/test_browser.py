@@ -146,7 +146,7 @@ def test_feed_opens_as_atom(page, site_url, lang):
 def test_a_translated_post_folds_the_english_original(page, tmp_path, run, write_config):
     """The Korean TL;DR and abstract shown; the English original in a closed fold that opens
     on a click, its Markdown rendered (a list item, a paragraph), nothing shown as raw HTML."""
-    posts = copy_posts(tmp_path / "_posts", GOLDEN, GOLDEN / "translated")
+    posts = copy_posts(tmp_path / "_posts", GOLDEN, GOLDEN.parent / "golden_translated")
     assert (posts / "2026-02-20-daily-papers-2026-02-20-ko.md").read_text("utf-8").count("<details")
     write_config()
     assert run("site").code == 0

@@ -1,7 +1,7 @@
 """Translated posts end to end: the real CLI against the fake API and the stand-in model.
 
-Golden Korean posts with translations live in tests/golden/translated/; regenerate them with
-`pytest tests/test_translated_posts.py --update-golden` and review `git diff tests/golden`.
+Golden Korean posts with translations live in tests/golden_translated/; regenerate them with
+`pytest tests/test_translated_posts.py --update-golden` and review `git diff tests/golden_translated`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from digest.site.markup import to_html
 from hf_server import FIXTURES
 
 GOLDEN = Path(__file__).parent / "golden"
-TRANSLATED = GOLDEN / "translated"
+TRANSLATED = Path(__file__).parent / "golden_translated"
 ON = "translate:\n  enabled: true\n  timeout: 2\n  retries: 1\n"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -53,7 +53,7 @@ def test_translated_posts_match_golden_files(
     assert golden.is_file(), f"no golden file {golden.name}: run with --update-golden"
     assert written[korean] == golden.read_bytes(), (
         f"{korean} differs from its golden file; if intended, run "
-        "`pytest tests/test_translated_posts.py --update-golden` and review `git diff tests/golden`"
+        "`pytest tests/test_translated_posts.py --update-golden` and review `git diff tests/golden_translated`.
     )
 
 
