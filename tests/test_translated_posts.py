@@ -1,7 +1,8 @@
 """Translated posts end to end: the real CLI against the fake API and the stand-in model.
 
-Golden Korean posts with translations live in tests/golden_translated/; regenerate them with
-`pytest tests/test_translated_posts.py --update-golden` and review `git diff tests/golden_translated`.
+Golden Korean posts with translations live in tests/golden_translated/; regenerate them
+with `pytest tests/test_translated_posts.py --update-golden`, then read
+`git diff tests/golden_translated`.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def test_translated_posts_match_golden_files(
     assert golden.is_file(), f"no golden file {golden.name}: run with --update-golden"
     assert written[korean] == golden.read_bytes(), (
         f"{korean} differs from its golden file; if intended, run "
-        "`pytest tests/test_translated_posts.py --update-golden` and review `git diff tests/golden_translated`.
+        "`pytest tests/test_translated_posts.py --update-golden`; review the git diff"
     )
 
 
