@@ -163,7 +163,7 @@ def _build(
             log.info("%s: no papers listed; nothing to write", edition)
             return report
         from_days = isinstance(data, archive.Record) and data.from_days
-        translated = _translate(translator, papers, edition, languages)
+        translated = _translate(translator, papers, config, edition, languages)
         report.untranslated = sum(r.counts.failed + r.counts.skipped for r in translated.values())
 
         def render(lang: str, snapshot: datetime) -> Post:
@@ -190,6 +190,7 @@ def _build(
 def _translate(
     translator: Translator | None,
     papers: Sequence[Paper],
+    config: Config,
     edition: Edition,
     languages: Sequence[str],
 ) -> dict[str, TranslationResult]:
@@ -197,7 +198,7 @@ def _translate(
     the abstracts shown in full, best first: the order the call budget is spent in)."""
     if translator is None:
         return {}
-    full = shown_in_full(papers, edition)
+    full = shown_in_full(papers, config, edition)
     targets = [lang for lang in languages if lang in translator.settings.languages]
     return {lang: translator.translate(papers, lang, full=full) for lang in targets}
 

@@ -96,39 +96,38 @@ def write_together(root: Path, files: Sequence[tuple[str, str]]) -> list[Outcome
     try:
         for (path, body), outcome in zip(wanted, outcomes, strict=True):
             if outcome is Outcome.WRITTEN:
-                staged.append((_stage(path, body, durable=True), path))
+                # Named before it exists, so a signal that lands anywhere can clean it up.
+                staged.append((_temp_for(path), path))
+                _stage(staged[-1][0], path, body, durable=True)
+        _commit(staged)
     except BaseException:
-        for temp, _ in staged:
+        for temp, _ in staged:  # the ones already renamed are simply not there any more
             _remove_quietly(temp)
         raise
-    _commit(staged)
     return outcomes
 
 
-def _stage(path: Path, data: bytes, durable: bool) -> Path:
-    """`data` in a new temp file beside `path` (flushed to disk if `durable`): its name."""
+def _temp_for(path: Path) -> Path:
+    """A fresh temp name beside `path`, chosen before the file exists: a signal that lands
+    anywhere, even between creating the file and learning its name (as inside mkstemp), can
+    then clean it up."""
+    return path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+
+
+def _stage(temp: Path, path: Path, data: bytes, durable: bool) -> None:
+    """`data` in the new file `temp` beside `path`, flushed to disk if `durable`. The caller
+    removes `temp` on any failure, a signal included (see cli): no temp litter."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # The name is chosen before the file exists, so a signal that lands anywhere, even
-        # between creating the file and learning its name (as inside mkstemp), can clean it up.
-        temp = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
         # 0o666 less the umask, like any file the user makes (mkstemp would make it 0600).
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             if durable and _flush_each_file:
                 os.fsync(handle.fileno())
-    except BaseException as exc:
-        # Also on KeyboardInterrupt and SIGTERM (see cli): leave no temp litter.
-        _remove_quietly(temp)
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise
-    return temp
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _commit(staged: Sequence[tuple[Path, Path]]) -> None:
@@ -137,8 +136,6 @@ def _commit(staged: Sequence[tuple[Path, Path]]) -> None:
         try:
             os.replace(temp, path)
         except OSError as exc:
-            for left, _ in staged[done:]:
-                _remove_quietly(left)
             replaced = ", ".join(str(p) for _, p in staged[:done]) or "none"
             raise OutputError(
                 f"cannot replace {path}: {exc.strerror or exc} (already replaced: {replaced})"
@@ -183,10 +180,12 @@ def _holds(path: Path, data: bytes) -> bool:
 
 def _replace_atomically(path: Path, data: bytes, durable: bool = True) -> None:
     """Temp file in the same folder, fsync, rename: readers see the old file or the new one."""
-    temp = _stage(path, data, durable)
+    temp = _temp_for(path)
     try:
+        _stage(temp, path, data, durable)
         os.replace(temp, path)
     except BaseException:
+        # Also on KeyboardInterrupt and SIGTERM (see cli): leave no temp litter.
         _remove_quietly(temp)
         raise
     if durable and _flush_each_file:
@@ -194,7 +193,8 @@ def _replace_atomically(path: Path, data: bytes, durable: bool = True) -> None:
 
 
 def _remove_quietly(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
+    # Not there: never created (its folder may be a file) or already renamed into place.
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
         os.unlink(path)
 
 
