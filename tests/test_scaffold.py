@@ -131,14 +131,14 @@ def test_templates_copy_the_paper_partial_and_the_languages(run, tmp_path, hf_se
     # Both are the ones a build reads: a word and the partial, edited.
     words = copied / "languages" / "en.yaml"
     words.write_text(
-        words.read_text().replace('affiliation: "Affiliation"', 'affiliation: "Lab"'), "utf-8"
+        words.read_text().replace('affiliation: "HF organization"', 'affiliation: "Lab"'), "utf-8"
     )
     paper = copied / "paper.md"
     paper.write_text("PAPER {{ entry.rank }}\n" + paper.read_text(), encoding="utf-8")
     assert run("build", "--date", "2026-02-20").code == 0
     post = (tmp_path / "_posts" / "2026-02-20-daily-papers-2026-02-20-en.md").read_text()
     assert "PAPER 1" in post and "PAPER 13" in post
-    assert "🏛️ Lab: " in post and "Affiliation" not in post
+    assert "🏛️ Lab: " in post and "HF organization" not in post
 
 
 def test_templates_with_a_kept_config_say_what_to_set(run, tmp_path):
