@@ -18,10 +18,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from digest import archive
-from digest.build import BuildReport, build_day, output_lock, translating
+from digest.build import BuildReport, build_day, output_lock
 from digest.config import Config
 from digest.errors import ArchiveError, DigestError, IncompleteRun, UpstreamError
 from digest.gate import Gate, Stopped
+from digest.translation_run import translating
 
 if TYPE_CHECKING:
     import requests

@@ -4,8 +4,8 @@ models → rank → render → write. Offline, the archive stands in for fetch."
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -16,14 +16,14 @@ from digest.editions import Edition
 from digest.errors import UpstreamInvalid
 from digest.models import Paper, has_upvote_count, papers_from_items
 from digest.rank import rank
-from digest.render import Post, check_templates, render_post, shown_in_full
+from digest.render import Post, check_templates, render_post
+from digest.translation_run import translate_posts, translating
 
 if TYPE_CHECKING:
     import requests
 
     from digest.fetch import Fetched
     from digest.translate import Translator
-    from digest.translation_plan import TranslationResult
 
 log = logging.getLogger(__name__)
 
@@ -76,31 +76,6 @@ class _Previous:
 def build_day(day: date, config: Config, languages: Sequence[str], **options: Any) -> BuildReport:
     """One day's posts: `build(editions.day(day), …)`."""
     return build(editions.day(day), config, languages, **options)
-
-
-@contextmanager
-def translating(
-    config: Config, *, offline: bool, progress: bool = False
-) -> Iterator[Translator | None]:
-    """The run's one Translator (None: translation is off), its one warning logged at the end.
-    `offline`: the cache only, no model call (a dry run)."""
-    if not config.translate.enabled:
-        yield None
-        return
-    from digest.translate import Translator  # here: a build without translation never needs it
-
-    cache = config.archive_dir  # translations are kept beside the answers they came from
-    with Translator(
-        config.translate,
-        cache_root=cache,
-        templates_dir=config.templates_dir,
-        offline=offline,
-        progress=progress,
-    ) as translator:
-        yield translator
-    line = translator.warning()
-    if line:
-        log.warning("%s", line)
 
 
 def build(
@@ -163,7 +138,7 @@ def _build(
             log.info("%s: no papers listed; nothing to write", edition)
             return report
         from_days = isinstance(data, archive.Record) and data.from_days
-        translated = _translate(translator, papers, config, edition, languages)
+        translated = translate_posts(translator, papers, config, edition, languages)
         report.untranslated = sum(r.counts.failed + r.counts.skipped for r in translated.values())
 
         def render(lang: str, snapshot: datetime) -> Post:
@@ -185,22 +160,6 @@ def _build(
         posts = [_render(render, lang, data.fetched_at, keep[lang]) for lang in languages]
         report.files.extend(_place(config, posts, previous, dry_run))
     return report
-
-
-def _translate(
-    translator: Translator | None,
-    papers: Sequence[Paper],
-    config: Config,
-    edition: Edition,
-    languages: Sequence[str],
-) -> dict[str, TranslationResult]:
-    """Each target language's translations of the texts its post shows (TL;DRs first, then
-    the abstracts shown in full, best first: the order the call budget is spent in)."""
-    if translator is None:
-        return {}
-    full = shown_in_full(papers, config, edition)
-    targets = [lang for lang in languages if lang in translator.settings.languages]
-    return {lang: translator.translate(papers, lang, full=full) for lang in targets}
 
 
 def _warn_uncounted(items: Sequence[Mapping[str, object]]) -> None:

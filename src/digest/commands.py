@@ -39,7 +39,8 @@ def _languages(choice: str, configured: Sequence[str]) -> list[str]:
 
 def build(args: argparse.Namespace) -> int:
     from digest import editions
-    from digest.build import build, translating
+    from digest.build import build
+    from digest.translation_run import translating
 
     today = datetime.now(timezone.utc).date()
     options = {editions.DAY: args.date, editions.WEEK: args.week, editions.MONTH: args.month}
@@ -119,9 +120,9 @@ def site(args: argparse.Namespace) -> int:
 
 def backfill(args: argparse.Namespace) -> int:
     from digest.backfill import backfill
-    from digest.build import translating
     from digest.editions import day_range
     from digest.progress import Progress
+    from digest.translation_run import translating
 
     today = datetime.now(timezone.utc).date()
     start = parse_day(args.start, today, "--from")
@@ -163,9 +164,9 @@ def backfill(args: argparse.Namespace) -> int:
 
 
 def rebuild(args: argparse.Namespace) -> int:
-    from digest.build import translating
     from digest.progress import Progress
     from digest.rebuild import default_jobs, plan, rebuild
+    from digest.translation_run import translating
 
     today = datetime.now(timezone.utc).date()
     start = parse_day(args.start, today, "--from") if args.start else None

@@ -23,12 +23,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from digest import archive, editions, fingerprint, manifest, write
-from digest.build import BuildReport, build, output_lock, translating
+from digest.build import BuildReport, build, output_lock
 from digest.config import Config
 from digest.editions import Edition
 from digest.errors import ArchiveError, IncompleteRun
 from digest.render import check_templates
 from digest.templating import default_templates_dir
+from digest.translation_run import translating
 
 if TYPE_CHECKING:
     from digest.translate import Translator
