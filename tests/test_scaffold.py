@@ -14,7 +14,7 @@ from digest import __version__, write
 from digest.config import load_config, parse_config
 from digest.errors import OutputError, UsageError
 from digest.installed import requirement_from_direct_url
-from digest.scaffold import GITIGNORE_ENTRIES, JEKYLL_EXCLUDE, TEMPLATES_NAME
+from digest.scaffold import GITIGNORE_ENTRIES, JEKYLL_EXCLUDE, TEMPLATES_NAME, config_text
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW = ".github/workflows/daily-digest.yml"
@@ -32,8 +32,19 @@ def test_init_scaffolds_an_empty_folder(run, tmp_path):
     assert result.code == 0, result.err
     blog = tmp_path / "blog"
     assert _files(blog) == sorted(SCAFFOLD)
-    # The very files this repository ships: the documented config and the tested workflow.
-    assert (blog / "config.yaml").read_bytes() == (REPO / "config.yaml").read_bytes()
+    # The very files this repository ships: the documented config (translation turned on, see
+    # below) and the tested workflow.
+    shipped = (REPO / "config.yaml").read_text("utf-8").splitlines()
+    written = (blog / "config.yaml").read_text("utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(shipped, written, strict=True) if a != b]
+    assert changed == [
+        ("  enabled: false", "  enabled: true"),
+        (
+            "  max_calls: null",
+            "  max_calls: 140  # GitHub Models' free tier: about 150 requests a day",
+        ),
+        ("  requests_per_second: null", "  requests_per_second: 0.25  # and 15 a minute"),
+    ]
     assert (blog / WORKFLOW).read_bytes() == (REPO / WORKFLOW).read_bytes()
     assert (blog / ".gitignore").read_text().splitlines() == ["# digest", *GITIGNORE_ENTRIES]
     lines = result.out.splitlines()
@@ -43,10 +54,23 @@ def test_init_scaffolds_an_empty_folder(run, tmp_path):
     assert "Run workflow" in result.out
 
 
-def test_scaffolded_config_is_the_defaults(run, tmp_path):
+def test_scaffolded_config_is_the_defaults_with_translation_on(run, tmp_path):
     run("init", *RELEASE)
     config = load_config(tmp_path / "config.yaml", env={})
-    assert config == parse_config({}, source=tmp_path / "config.yaml", env={})
+    on = {"enabled": True, "max_calls": 140, "requests_per_second": 0.25}
+    expected = parse_config({"translate": on}, source=tmp_path / "config.yaml", env={})
+    assert config == expected
+
+
+def test_scaffolded_translation_fits_github_models_free_tier(run, tmp_path):
+    """About 150 requests a day and 15 a minute for the small models: the run's budget and
+    pace stay inside both, and the budget is spent before max_total_seconds runs out."""
+    run("init", *RELEASE)
+    settings = load_config(tmp_path / "config.yaml", env={}).translate
+    assert settings.base_url == "https://models.github.ai/inference"
+    assert settings.api_key_env == "GITHUB_TOKEN" and settings.model == "openai/gpt-4.1-mini"
+    assert settings.max_calls <= 150 and settings.requests_per_second * 60 <= 15
+    assert settings.max_calls / settings.requests_per_second <= settings.max_total_seconds
 
 
 def test_second_init_changes_nothing(run, tmp_path):
@@ -67,7 +91,7 @@ def test_existing_files_are_kept_unless_force(run, tmp_path):
     assert f"created   {WORKFLOW}" in result.out
     result = run("init", *RELEASE, "--force")
     assert "replaced  config.yaml" in result.out
-    assert (tmp_path / "config.yaml").read_bytes() == (REPO / "config.yaml").read_bytes()
+    assert (tmp_path / "config.yaml").read_text("utf-8") == config_text(templates=False)
 
 
 def test_existing_gitignore_gets_only_the_missing_entries(run, tmp_path):

@@ -79,16 +79,34 @@ def shipped_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def config_text(templates: bool) -> str:
-    """The shipped config.yaml, pointing `templates_dir` at the copied templates when asked."""
-    text = shipped_text(CONFIG_NAME)
-    if not templates:
-        return text
-    text, count = re.subn(
-        r"^templates_dir: null$", f"templates_dir: {TEMPLATES_NAME}", text, flags=re.M
-    )
+# What `init` changes in the translate section: translation on, through GitHub Models with the
+# workflow's own GITHUB_TOKEN, within the free tier for the small models (about 150 requests a
+# day, 15 a minute): 140 calls (10 to spare for a manual run) at 0.25 a second take 560 s, inside
+# max_total_seconds (600). A 130-paper day needs 242: its TL;DRs all, then 28 abstracts.
+INIT_TRANSLATE = {
+    "enabled": "true",
+    "max_calls": "140  # GitHub Models' free tier: about 150 requests a day",
+    "requests_per_second": "0.25  # and 15 a minute",
+}
+
+
+def _set_line(text: str, pattern: str, line: str) -> str:
+    text, count = re.subn(pattern, line, text, count=1, flags=re.M)
     if count != 1:
-        raise RuntimeError("the shipped config.yaml has no 'templates_dir: null' line")
+        raise RuntimeError(f"the shipped config.yaml has no line like {pattern!r}")
+    return text
+
+
+def config_text(templates: bool) -> str:
+    """The shipped config.yaml with translation on (`INIT_TRANSLATE`), pointing
+    `templates_dir` at the copied templates when asked."""
+    text = shipped_text(CONFIG_NAME)
+    head, section = text.split("\ntranslate:\n", 1)
+    for key, value in INIT_TRANSLATE.items():
+        section = _set_line(section, rf"^  {key}: .*$", f"  {key}: {value}")
+    text = f"{head}\ntranslate:\n{section}"
+    if templates:
+        text = _set_line(text, r"^templates_dir: null$", f"templates_dir: {TEMPLATES_NAME}")
     return text
 
 
