@@ -17,6 +17,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import llm_server as llm
 from digest.cli import main
 from hf_server import FIXTURES, Knobs, RunningServer, serve
 
@@ -107,6 +108,9 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DIGEST_API_BASE_URL", "http://127.0.0.1:9")
     monkeypatch.delenv("HF_ENDPOINT", raising=False)
+    # Nor a model: a CI job's own GITHUB_TOKEN would otherwise reach GitHub Models.
+    monkeypatch.setenv("DIGEST_TRANSLATE_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
 
 
 @pytest.fixture
@@ -114,6 +118,20 @@ def hf_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[RunningServer]:
     """The fake API, fast retries, and DIGEST_API_BASE_URL pointing at it."""
     with serve(Knobs()) as server:
         monkeypatch.setenv("DIGEST_API_BASE_URL", server.url)
+        yield server
+
+
+# The key the translation tests hand digest; no output may ever contain it.
+LLM_KEY = "ghp_TestKey0123456789abcdefABCDEF012345"
+
+
+@pytest.fixture
+def llm_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[llm.RunningServer]:
+    """The stand-in OpenAI-compatible model, DIGEST_TRANSLATE_BASE_URL pointing at it, and a
+    key in GITHUB_TOKEN (translate.api_key_env's default)."""
+    with llm.serve(llm.Knobs()) as server:
+        monkeypatch.setenv("DIGEST_TRANSLATE_BASE_URL", server.url)
+        monkeypatch.setenv("GITHUB_TOKEN", LLM_KEY)
         yield server
 
 

@@ -51,6 +51,9 @@ class Remote:
     def show(self, fmt: str, ref: str = "main") -> str:
         return git(self.path, self.env, "log", "-1", f"--format={fmt}", ref).strip()
 
+    def show_file(self, name: str, ref: str = "main") -> str:
+        return git(self.path, self.env, "show", f"{ref}:{name}")
+
     def files(self, ref: str = "main") -> list[str]:
         return git(self.path, self.env, "ls-tree", "-r", "--name-only", ref).splitlines()
 

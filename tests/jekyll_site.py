@@ -18,6 +18,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
+import llm_server
 from digest.cli import main
 from digest.models import Paper, papers_from_items
 from digest.rank import rank
@@ -87,6 +88,13 @@ EDITIONS = (
     Edition("chirpy", "2026-02-20", CHIRPY, folder="_posts/chirpy"),
     Edition("chirpy-adversarial", "2025-12-01", CHIRPY, "_posts/chirpy", adversarial=True),
 )
+# Translated posts (the stand-in model's Korean), at URLs of their own: the plain and the
+# adversarial fixtures.
+TRANSLATED = MINIMA + 'permalink: "/translated/{slug}/"\ntranslate:\n  enabled: true\n'
+TRANSLATED_EDITIONS = (
+    Edition("translated", "2026-02-20", TRANSLATED, folder="_posts/translated"),
+    Edition("translated-adversarial", "2025-12-01", TRANSLATED, "_posts/translated", True),
+)
 # The adversarial posts once more with Liquid on (Jekyll 3, GitHub Pages' classic build, does
 # not honour render_with_liquid: false): the escaping alone must keep Liquid out.
 LIQUID_ON_FOLDER = "_posts/liquid-on"
@@ -137,10 +145,16 @@ def _write_posts(root: Path, work: Path) -> None:
         for e in EDITIONS
         if e.adversarial
     }
-    with serve(Knobs(days=adversarial)) as server, pytest.MonkeyPatch.context() as env:
+    with (
+        serve(Knobs(days=adversarial)) as server,
+        llm_server.serve() as model,
+        pytest.MonkeyPatch.context() as env,
+    ):
         env.setenv("DIGEST_API_BASE_URL", server.url)
         env.delenv("HF_ENDPOINT", raising=False)
-        for edition in EDITIONS:
+        env.setenv("DIGEST_TRANSLATE_BASE_URL", model.url)
+        env.setenv("GITHUB_TOKEN", "test-key")
+        for edition in EDITIONS + TRANSLATED_EDITIONS:
             config = work / f"{edition.name}.yaml"
             config.write_text(edition.settings, encoding="utf-8")
             args = ["build", "--date", edition.day, "--config", str(config), "-q"]
@@ -183,7 +197,7 @@ def build_site(jekyll: str, work: Path) -> Site:
     assert built.returncode == 0, f"jekyll build failed:\n{output}"
     doctor = run_jekyll(jekyll, "doctor", root)
     site = Site(root, output, doctor.returncode, doctor.stdout + doctor.stderr)
-    for edition in EDITIONS:
+    for edition in EDITIONS + TRANSLATED_EDITIONS:
         for source in sorted((root / edition.folder).glob(f"{edition.day}-*.md")):
             post = frontmatter.loads(source.read_text(encoding="utf-8"))
             page = site.page_for(post["permalink"])

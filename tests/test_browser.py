@@ -244,3 +244,29 @@ def test_a_busy_day_has_its_table_and_every_anchor(page, busy_day_url, tmp_path,
         assert shot.stat().st_size > 10_000
         if os.environ.get("DIGEST_SCREENSHOTS"):
             shutil.copy(shot, os.environ["DIGEST_SCREENSHOTS"])
+
+
+def test_a_translated_post_folds_the_english_original(page, tmp_path, run, write_config):
+    """The Korean TL;DR and abstract shown; the English original in a closed fold that opens
+    on a click, its Markdown rendered (a list item, a paragraph), nothing shown as raw HTML."""
+    posts = copy_posts(tmp_path / "_posts", GOLDEN, GOLDEN.parent / "golden_translated")
+    assert (posts / "2026-02-20-daily-papers-2026-02-20-ko.md").read_text("utf-8").count("<details")
+    write_config()
+    assert run("site").code == 0
+    with serving(tmp_path / "_site") as url:
+        assert not page.open(url + "posts/daily-papers-2026-02-20-ko/")
+        body = "document.querySelector('.post-body')"
+        assert page.evaluate(f"{body}.textContent.includes('<details')") is False
+        folds = page.evaluate(
+            f"[...{body}.querySelectorAll('details')].map(d => "
+            "[d.open, d.querySelector('summary').textContent, d.querySelectorAll('li, p').length])"
+        )
+        assert folds and all(fold == [False, "영어 원문", 2] for fold in folds), folds
+        first = f"{body}.querySelector('details')"
+        english = f"{first}.querySelector('p')"
+        assert page.evaluate(f"{english}.checkVisibility()") is False  # folded
+        page.evaluate(f"{first}.querySelector('summary').click()")
+        assert page.evaluate(f"{first}.open") is True
+        assert page.evaluate(f"{english}.checkVisibility()") is True
+        assert page.evaluate(f"{english}.textContent").startswith("Many training-free sparse")
+        page.screenshot(tmp_path / "translated.png")

@@ -23,6 +23,7 @@ from jekyll_site import (
     EDITIONS,
     INSTALL_HINT,
     LIQUID_ON_FOLDER,
+    TRANSLATED_EDITIONS,
     TROUBLE,
     BuiltPost,
     Site,
@@ -154,7 +155,7 @@ def test_jekyll_doctor_finds_no_conflict(site):
 
 
 def test_every_post_is_a_page_at_its_permalink(site):
-    assert len(site.posts) == 2 * len(EDITIONS)
+    assert len(site.posts) == 2 * (len(EDITIONS) + len(TRANSLATED_EDITIONS))
     for built in site.posts:
         # Jekyll skips future-dated or broken posts silently: each one must be there.
         assert built.page.is_file(), built.source.name
@@ -264,3 +265,32 @@ def test_feed_is_well_formed_xml(site):
     feed = ET.parse(site.dest / "feed.xml")
     titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
     assert "Hugging Face Daily Papers - 2026-02-20" in titles
+
+
+@pytest.mark.parametrize("name", [e.name for e in TRANSLATED_EDITIONS])
+def test_a_translated_post_shows_korean_with_the_english_folded(site, name):
+    """kramdown reads Markdown inside `<details markdown="1">`: the English original is a real
+    fold (a summary, a list item, paragraphs); a paper left in English says so."""
+    built = site.find(name, "ko")
+    content = content_of(built.html)
+    assert "&lt;details" not in content and "markdown=" not in content
+    assert "openai/gpt-4.1-mini 모델이 영어 원문을 기계 번역" in content
+    assert built.post["translated_by"] == "openai/gpt-4.1-mini"
+    papers = built.edition.papers()
+    folded = 0
+    for paper, section in zip(papers, sections(content), strict=True):
+        items = [visible_text(li) for li in re.findall(r"<li>(.*?)</li>", section, re.S)]
+        english_tldr = "💡 TL;DR: " + read(paper.ai_summary) if paper.ai_summary else None
+        if "<details>" not in section:
+            # A compact entry without a TL;DR shows the abstract's opening: never translated.
+            opening = not paper.ai_summary and "📄 초록 (Abstract): " in section
+            assert opening or "아직 번역되지 않아 영어 원문 그대로 싣습니다." in section, paper.id
+            continue
+        folded += 1
+        shown, fold = section.split("<details>", 1)
+        assert fold.lstrip().startswith("<summary>영어 원문</summary>"), paper.id
+        assert fold.count("</details>") == 1 and ("<li>" in fold or "<p>" in fold), paper.id
+        if english_tldr and english_tldr in items:  # the TL;DR was translated
+            korean = next(i for i in items if i.startswith("💡 한 줄 요약 (TL;DR): "))
+            assert re.search("[가-힣]", korean) and english_tldr not in shown, paper.id
+    assert folded >= len(papers) // 2, (folded, len(papers))

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
+import llm_server as llm
 from digest.scaffold import default_package, init_blog
 from gitrepo import Remote, git, git_env, make_remote
 from hf_server import FIXTURES, RunningServer
 from system_tools import program
-from workflow_runner import WorkflowRun, run_workflow
+from workflow_runner import GITHUB_TOKEN, WorkflowRun, run_workflow
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW = REPO / ".github" / "workflows" / "daily-digest.yml"
@@ -85,15 +86,19 @@ class Blog:
 
 
 @pytest.fixture
-def blog(tmp_path: Path, hf_server: RunningServer) -> Iterator[Blog]:
+def blog(tmp_path: Path, hf_server: RunningServer, llm_server: llm.RunningServer) -> Iterator[Blog]:
     for name, how in (("git", "apt-get install git"), ("flock", "apt-get install util-linux")):
         program(name, how)
     env = git_env(tmp_path / "home")
     env["DIGEST_API_BASE_URL"] = hf_server.url
+    # GitHub Models, as the workflow reaches it with the job's token, is the stand-in model.
+    env["DIGEST_TRANSLATE_BASE_URL"] = llm_server.url
     seed = tmp_path / "seed"
     init_blog(seed, package=default_package())
     config = seed / "config.yaml"
     fast = _set(config.read_text(encoding="utf-8"), retries="1", backoff="0.01", timeout="5")
+    # The free tier's pace (0.25 calls a second) would make each run take minutes.
+    fast = fast.replace("requests_per_second: 0.25", "requests_per_second: null")
     config.write_text(fast, encoding="utf-8")
     yield Blog(tmp_path, make_remote(tmp_path, env, seed), hf_server, env)
 
@@ -126,6 +131,21 @@ def test_first_run_commits_and_pushes_the_posts(blog):
     assert f"### Daily digest for {DAY}: 13 papers" in run.summary
     assert f"`digest build`: {DAY}: 13 papers; written 2" in run.summary
     assert "pushed to main." in run.summary
+
+
+def test_the_scheduled_blog_is_korean_with_the_jobs_own_token(blog, llm_server):
+    """digest init's settings and workflow: GitHub Models reached with the job's GITHUB_TOKEN
+    (no secret), the Korean post translated, the token in nothing committed or printed."""
+    run = blog.workflow({"date": DAY})
+    assert run.ok, run.steps
+    sent = {r.headers["Authorization"] for r in llm_server.requests}
+    assert sent == {f"Bearer {GITHUB_TOKEN}"}
+    korean = blog.remote.show_file(POSTS[1])
+    assert 'translated_by: "openai/gpt-4.1-mini"' in korean and "<details" in korean
+    printed = "".join(s.stdout + s.stderr for s in run.steps) + run.summary
+    assert GITHUB_TOKEN not in printed and "translation" not in printed
+    for name in blog.remote.files():
+        assert GITHUB_TOKEN not in blog.remote.show_file(name), name
 
 
 def test_second_run_with_the_same_data_makes_no_commit(blog):

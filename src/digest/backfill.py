@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -24,47 +22,16 @@ from digest.affiliations import Clients
 from digest.build import BuildReport, build_day, output_lock
 from digest.config import Config
 from digest.errors import ArchiveError, DigestError, IncompleteRun, UpstreamError
+from digest.gate import Gate, Stopped
+from digest.translation_run import translating
 
 if TYPE_CHECKING:
     import requests
 
+    from digest.translate import Translator
+
 # How often the main thread wakes from waiting on workers, so Ctrl-C is handled promptly.
 _POLL = 0.2
-
-
-class Stopped(Exception):
-    """The run is stopping: no further request may be sent."""
-
-
-class Gate:
-    """What every request of every thread passes: at most `concurrency` in flight, started at
-    least 1/rate seconds apart. Once `stop` is set, it refuses with `Stopped` instead."""
-
-    def __init__(self, concurrency: int, per_second: float | None, stop: threading.Event) -> None:
-        self._slots = threading.BoundedSemaphore(concurrency)
-        self._interval = 1.0 / per_second if per_second else 0.0
-        self._next = 0.0
-        self._lock = threading.Lock()
-        self._stop = stop
-
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        while not self._slots.acquire(timeout=_POLL):
-            if self._stop.is_set():
-                raise Stopped
-        try:
-            self._wait_turn()
-            yield
-        finally:
-            self._slots.release()
-
-    def _wait_turn(self) -> None:
-        with self._lock:
-            now = time.monotonic()
-            turn = max(now, self._next)
-            self._next = turn + self._interval
-        if self._stop.wait(turn - now):
-            raise Stopped
 
 
 @dataclass
@@ -142,11 +109,26 @@ def backfill(
     concurrency: int | None = None,
     on_result: Callable[[DayResult], None] = lambda result: None,
     on_stopping: Callable[[int], None] = lambda in_flight: None,
+    translator: Translator | None = None,
 ) -> BackfillReport:
     """Fetch and build every day in `days`; failed days are reported, not raised. Ctrl-C (or
-    SIGTERM) lets the days in flight finish, then returns with `interrupted` set."""
+    SIGTERM) lets the days in flight finish, then returns with `interrupted` set. Every day's
+    translations share one `translator` (one call budget for the run; made here when none is
+    given and translation is on; `translate.required` is the caller's to check)."""
     if config.archive_dir is None:
         raise ArchiveError("backfill keeps what it fetches in the archive: set archive_dir")
+    if translator is None and config.translate.enabled:
+        with translating(config, offline=False) as own:
+            options = {"refresh": refresh, "force": force, "concurrency": concurrency}
+            return backfill(
+                config,
+                languages,
+                days,
+                on_result=on_result,
+                on_stopping=on_stopping,
+                translator=own,
+                **options,
+            )
     report = BackfillReport(start=min(days), end=max(days), days=len(days))
     todo: queue.SimpleQueue[date] = queue.SimpleQueue()
     for day in days:
@@ -170,6 +152,7 @@ def backfill(
                 session=session,
                 locked=True,
                 lookups=clients,
+                translator=translator,
             )
         except Stopped:
             return _Outcome(day)

@@ -18,11 +18,13 @@ from digest.errors import UpstreamInvalid
 from digest.models import Paper, has_upvote_count, papers_from_items
 from digest.rank import rank
 from digest.render import Post, check_templates, render_post
+from digest.translation_run import translate_posts, translating
 
 if TYPE_CHECKING:
     import requests
 
     from digest.fetch import Fetched
+    from digest.translate import Translator
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,7 @@ class BuildReport:
     papers: int = 0
     dry_run: bool = False
     files: list[FileResult] = field(default_factory=list)
+    untranslated: int = 0  # texts the posts would translate that stayed English this time
 
     def summary(self) -> str:
         if not self.papers:
@@ -81,18 +84,40 @@ def build(
     config: Config,
     languages: Sequence[str],
     *,
+    translator: Translator | None = None,
+    **options: Any,
+) -> BuildReport:
+    """Fetch (offline: read from the archive), rank, render and write an edition's posts, one
+    per language; an empty edition writes none (options: see `_build`). `translator`: the
+    run's (`translating`); without one, a build with translation on makes its own (a dry run
+    reads the cache only) and, with `translate.required`, fails after writing when a text
+    stayed English."""
+    if translator is not None or not config.translate.enabled:
+        return _build(edition, config, languages, translator=translator, **options)
+    with translating(config, offline=bool(options.get("dry_run"))) as own:
+        report = _build(edition, config, languages, translator=own, **options)
+    assert own is not None
+    own.raise_if_required()
+    return report
+
+
+def _build(
+    edition: Edition,
+    config: Config,
+    languages: Sequence[str],
+    *,
     dry_run: bool = False,
     force: bool = False,
     offline: bool = False,
     session: requests.Session | None = None,
     locked: bool = False,
     lookups: Clients | bool | None = None,
+    translator: Translator | None = None,
 ) -> BuildReport:
-    """Fetch (offline: read from the archive), rank, render and write an edition's posts, one
-    per language; an empty edition writes none. A week or month offline is the API's archived
-    answer, or its archived days put together. `locked`: the caller holds the output lock.
-    `lookups`: whether affiliations may be asked of arXiv/OpenAlex (default: not offline and
-    not a dry run; else the archive's cached answers only), or the clients to ask them with."""
+    """A week or month offline is the API's archived answer, or its archived days put
+    together. `locked`: the caller holds the output lock. `lookups`: whether affiliations may
+    be asked of arXiv/OpenAlex (default: not offline and not a dry run; else the archive's
+    cached answers only), or the clients to ask them with. `translator`: the run's one."""
     # A broken template or language file stops the run here, before anything is fetched.
     check_templates(config, languages, edition)
     if offline:
@@ -120,6 +145,8 @@ def build(
         clients = lookups if isinstance(lookups, Clients) else None
         found = _affiliations(config, papers, online, clients)
         from_days = isinstance(data, archive.Record) and data.from_days
+        translated = translate_posts(translator, papers, config, edition, languages)
+        report.untranslated = sum(r.counts.failed + r.counts.skipped for r in translated.values())
 
         def render(lang: str, snapshot: datetime) -> Post:
             return render_post(
@@ -131,6 +158,7 @@ def build(
                 total=len(listed),
                 from_days=from_days,
                 affiliations=found,
+                translation=translated.get(lang),
             )
 
         # With an archive, a post is a function of it alone (its fetch time included), so an

@@ -23,6 +23,7 @@ from digest.errors import (
     IncompleteRun,
     OutputBusy,
     TemplateError,
+    TranslationIncomplete,
     UpstreamInvalid,
     UpstreamUnavailable,
     UsageError,
@@ -40,6 +41,7 @@ EXIT_CODES: tuple[tuple[type[DigestError], int], ...] = (
     (ArchiveError, 2),
     (OutputBusy, 5),
     (IncompleteRun, 6),
+    (TranslationIncomplete, 7),
     (DigestError, 1),
 )
 
@@ -47,7 +49,8 @@ EXIT_SUMMARY = """\
 exit codes: 0 written, unchanged or empty day; 2 usage, config, template or archive
 error; 3 API unavailable after retries; 4 API answered with data that cannot be trusted
 (nothing was replaced); 5 another run holds the output folder; 6 some days of a backfill
-or rebuild failed (the others were done); 1 anything else.
+or rebuild failed (the others were done); 7 texts stayed English with translate.required
+set (the posts were written); 1 anything else.
 """
 
 
@@ -81,6 +84,24 @@ OUTPUT = _opt(
     "--output", "DIR", "folder for the posts (default: output_dir from config, _posts)", type=Path
 )
 FORCE = _opt("--force", None, "replace posts even when the new data looks suspicious")
+TRANSLATE = [
+    _opt(
+        "--translate",
+        None,
+        "translate TL;DRs and abstracts this run, whatever translate.enabled says",
+        action="store_const",
+        const=True,
+        dest="translate",
+    ),
+    _opt(
+        "--no-translate",
+        None,
+        "no translation this run: English texts (translations already made are not used)",
+        action="store_const",
+        const=False,
+        dest="translate",
+    ),
+]
 VERBOSITY = [_opt("-v --verbose", None, "say more"), _opt("-q --quiet", None, "only errors")]
 EDITION = [
     _opt(
@@ -129,7 +150,12 @@ COMMANDS = (
         commands.build,
         [
             EDITION,
-            _opt("--offline", None, "build from the archive (archive_dir), without the network"),
+            _opt(
+                "--offline",
+                None,
+                "build from the archive (archive_dir), without the API (translations missing "
+                "from the cache are still asked of the model; --no-translate: none)",
+            ),
             CONFIG,
             _opt(
                 "--lang",
@@ -140,6 +166,7 @@ COMMANDS = (
             OUTPUT,
             _opt("--dry-run", None, "fetch and render, report what would change, write nothing"),
             FORCE,
+            TRANSLATE,
             VERBOSITY,
         ],
         """\
@@ -167,6 +194,7 @@ COMMANDS = (
                 type=int,
             ),
             FORCE,
+            TRANSLATE,
             CONFIG,
             OUTPUT,
             VERBOSITY,
@@ -185,6 +213,7 @@ COMMANDS = (
             *_range(required=False),
             _opt("--jobs", "N", "worker processes (default: one per CPU)", type=int),
             _opt("--dry-run", None, "report what would change, write nothing"),
+            TRANSLATE,
             CONFIG,
             OUTPUT,
             VERBOSITY,

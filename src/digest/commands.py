@@ -40,6 +40,7 @@ def _languages(choice: str, configured: Sequence[str]) -> list[str]:
 def build(args: argparse.Namespace) -> int:
     from digest import editions
     from digest.build import build
+    from digest.translation_run import translating
 
     today = datetime.now(timezone.utc).date()
     options = {editions.DAY: args.date, editions.WEEK: args.week, editions.MONTH: args.month}
@@ -51,11 +52,22 @@ def build(args: argparse.Namespace) -> int:
     if edition.end == today and not args.offline:
         ends = "is" if edition.is_day else "ends"
         log.warning("%s %s today (UTC): its list keeps growing until the day ends", edition, ends)
-    report = build(
-        edition, config, languages, dry_run=args.dry_run, force=args.force, offline=args.offline
-    )
+    # --offline is without the API: texts missing from the translation cache are still asked
+    # of the model (--no-translate: none). A dry run spends no calls: it shows what is cached.
+    with translating(config, offline=args.dry_run, progress=not args.quiet) as translator:
+        report = build(
+            edition,
+            config,
+            languages,
+            dry_run=args.dry_run,
+            force=args.force,
+            offline=args.offline,
+            translator=translator,
+        )
     if not args.quiet:
         print(report.summary() + (" (dry run)" if args.dry_run else ""))
+    if translator:
+        translator.raise_if_required()
     return EXIT_OK
 
 
@@ -110,6 +122,7 @@ def backfill(args: argparse.Namespace) -> int:
     from digest.backfill import backfill
     from digest.editions import day_range
     from digest.progress import Progress
+    from digest.translation_run import translating
 
     today = datetime.now(timezone.utc).date()
     start = parse_day(args.start, today, "--from")
@@ -124,7 +137,7 @@ def backfill(args: argparse.Namespace) -> int:
     config = _load(args)
     days = day_range(start, end)
     progress = Progress("backfill", len(days), enabled=not args.quiet)
-    with _logging_through(progress, args.verbose):
+    with _logging_through(progress, args.verbose), translating(config, offline=False) as translator:
         report = backfill(
             config,
             config.languages,
@@ -136,6 +149,7 @@ def backfill(args: argparse.Namespace) -> int:
             on_stopping=lambda n: progress.note(
                 f"stopping: letting {n} day(s) in flight finish (Ctrl-C again to quit now)"
             ),
+            translator=translator,
         )
     for failure in report.failures:
         print(f"failed {failure.day}: {failure.error}", file=sys.stderr)
@@ -144,12 +158,15 @@ def backfill(args: argparse.Namespace) -> int:
     if report.interrupted:
         raise report.interrupted
     report.raise_for_failures()
+    if translator:
+        translator.raise_if_required()
     return EXIT_OK
 
 
 def rebuild(args: argparse.Namespace) -> int:
     from digest.progress import Progress
     from digest.rebuild import default_jobs, plan, rebuild
+    from digest.translation_run import translating
 
     today = datetime.now(timezone.utc).date()
     start = parse_day(args.start, today, "--from") if args.start else None
@@ -161,13 +178,15 @@ def rebuild(args: argparse.Namespace) -> int:
     config = _load(args)
     keys = plan(config, start, end)
     progress = Progress("rebuild", len(keys), enabled=not args.quiet)
-    with _logging_through(progress, args.verbose):
+    dry_run = args.dry_run  # a dry run spends no model calls
+    with _logging_through(progress, args.verbose), translating(config, offline=dry_run) as tr:
         report = rebuild(
             config,
             keys,
             jobs=args.jobs or default_jobs(),
-            dry_run=args.dry_run,
+            dry_run=dry_run,
             on_result=lambda r: progress.step(r.line(), failed=bool(r.error)),
+            translator=tr,
         )
     for failure in report.failures:
         print(f"failed {failure.key}: {failure.error}", file=sys.stderr)
@@ -177,6 +196,8 @@ def rebuild(args: argparse.Namespace) -> int:
         between = " between those days" if start or end else ""
         print(f"rebuild: nothing archived in {config.archive_dir}{between}")
     report.raise_for_failures()
+    if tr:
+        tr.raise_if_required()
     return EXIT_OK
 
 
@@ -186,6 +207,8 @@ def _load(args: argparse.Namespace) -> Config:
     from digest.config import load_config
 
     config = load_config(args.config)
+    if getattr(args, "translate", None) is not None:  # --translate / --no-translate
+        config = replace(config, translate=replace(config.translate, enabled=args.translate))
     return replace(config, output_dir=args.output) if args.output else config
 
 

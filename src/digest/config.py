@@ -45,6 +45,8 @@ from digest.settings import (
     timezone,
     type_name,
 )
+from digest.translation_settings import ENV_BASE_URL as ENV_TRANSLATE_BASE_URL
+from digest.translation_settings import TranslateSettings
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +173,11 @@ class Config:
     backfill: BackfillSettings = section(
         BackfillSettings, "digest backfill: how hard it may press the API."
     )
+    translate: TranslateSettings = section(
+        TranslateSettings,
+        "Translations of TL;DRs and abstracts for the posts in other languages than English, by "
+        "any OpenAI-compatible model; cached in the archive, so nothing is paid for twice.",
+    )
     daily: EditionSettings = section(
         DailySettings,
         "Daily posts (digest build --date 2026-02-20). These keys were once top-level (title:, "
@@ -272,8 +279,10 @@ def _flavour_problems(config: Config) -> list[str]:
     return problems
 
 
-def _env_base_url(env: Mapping[str, str], problems: list[str]) -> str | None:
-    for name in (ENV_BASE_URL, ENV_HF_ENDPOINT):
+def _env_base_url(
+    env: Mapping[str, str], problems: list[str], names: tuple[str, ...]
+) -> str | None:
+    for name in names:
         if env.get(name):
             try:
                 return http_url(env[name])
@@ -290,10 +299,13 @@ def parse_config(
     problems: list[str] = []
     base = source.parent if source else Path.cwd()
     config = _check(Config, _moved_daily_keys(raw, problems), "", base, problems)
-    override = _env_base_url(env, problems)
+    override = _env_base_url(env, problems, (ENV_BASE_URL, ENV_HF_ENDPOINT))
     if override:
         config = replace(config, api=replace(config.api, base_url=override))
     config = replace(config, affiliations=config.affiliations.with_env(env, problems))
+    override = _env_base_url(env, problems, (ENV_TRANSLATE_BASE_URL,))
+    if override:
+        config = replace(config, translate=replace(config.translate, base_url=override))
     problems.extend(_flavour_problems(config))
     if problems:
         raise ConfigError(problems, str(source) if source else "config")

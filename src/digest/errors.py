@@ -76,3 +76,8 @@ class IncompleteRun(DigestError):
 
     def __reduce__(self) -> tuple[type, tuple[str, list[str]]]:
         return (type(self), (str(self), self.failed))
+
+
+class TranslationIncomplete(DigestError):
+    """Texts stayed in English while `translate.required` is set (raised by `translate`, after
+    the posts are written)."""

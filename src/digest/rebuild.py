@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digest import archive, editions, fingerprint, manifest, write
 from digest.affiliations import CACHE_FOLDER
@@ -30,6 +30,10 @@ from digest.editions import Edition
 from digest.errors import ArchiveError, IncompleteRun
 from digest.render import check_templates
 from digest.templating import default_templates_dir
+from digest.translation_run import translating
+
+if TYPE_CHECKING:
+    from digest.translate import Translator
 
 MANIFEST = ".digest-manifest.json"
 # Settings that change where files go or how the API is asked, never what a post says.
@@ -125,11 +129,19 @@ def rebuild(
     jobs: int = 1,
     dry_run: bool = False,
     on_result: Callable[[JobResult], None] = lambda result: None,
+    translator: Translator | None = None,
 ) -> RebuildReport:
     """Render every key again from the archive; posts whose bytes do not change stay untouched.
-    Ctrl-C stops after the work in hand; what finished is kept, and so is its manifest."""
+    Ctrl-C stops after the work in hand; what finished is kept, and so is its manifest. With
+    translation on, every post shares the one `translator` (made here when none is given), so
+    the run renders in this process: one call budget, texts missing from the cache asked for."""
     if config.archive_dir is None:
         raise ArchiveError("the archive is off (archive_dir: null in the config); set archive_dir")
+    if translator is None and config.translate.enabled:
+        with translating(config, offline=dry_run) as own:
+            return rebuild(
+                config, keys, jobs=jobs, dry_run=dry_run, on_result=on_result, translator=own
+            )
     # One edition of each kind first: a missing title or template stops the run before it writes.
     first = {_edition(key).kind: _edition(key) for key in reversed(keys)}
     for edition in first.values():
@@ -154,9 +166,10 @@ def rebuild(
     # Once for the run: the worker processes write under this process's lock.
     with nullcontext() if dry_run else output_lock(config):
         try:
-            if min(jobs, len(tasks)) <= 1 or len(keys) < _MIN_KEYS_FOR_WORKERS:
+            serial = min(jobs, len(tasks)) <= 1 or len(keys) < _MIN_KEYS_FOR_WORKERS
+            if serial or translator is not None:
                 for task in tasks:
-                    take(_run_chunk(*task))
+                    take(_run_chunk(*task, translator))
             else:
                 _in_processes(tasks, min(jobs, len(tasks)), take)
         finally:
@@ -215,25 +228,35 @@ def _run_chunk(
     base: str,
     entries: dict[str, dict[str, Any] | None],
     dry_run: bool,
+    translator: Translator | None = None,
 ) -> list[JobResult]:
     with write.deferred_flush():
-        return [_run_one(key, config, base, entries.get(key), dry_run) for key in keys]
+        return [_run_one(key, config, base, entries.get(key), dry_run, translator) for key in keys]
 
 
 def _run_one(
-    key: str, config: Config, base: str, entry: dict[str, Any] | None, dry_run: bool
+    key: str,
+    config: Config,
+    base: str,
+    entry: dict[str, Any] | None,
+    dry_run: bool,
+    translator: Translator | None,
 ) -> JobResult:
     edition = _edition(key)
     try:
-        # The manifest's signature is `base`: an entry needs only its archived record's.
+        # The manifest's signature is `base`: an entry needs only its archived record's. An
+        # entry whose posts kept English texts is rendered again: the cache may have them now.
         inputs = archive.fingerprint(config.archive_dir, edition)
-        if entry and entry.get("input") == inputs and _posts_match(config, entry["posts"]):
+        same = entry and entry.get("input") == inputs and not entry.get("untranslated")
+        if entry and same and _posts_match(config, entry["posts"]):
             return JobResult(key, skipped=len(entry["posts"]), entry=entry)
-        built = build(edition, config, config.languages, dry_run=dry_run, offline=True, locked=True)
+        options = {"dry_run": dry_run, "offline": True, "locked": True, "translator": translator}
+        built = build(edition, config, config.languages, **options)
     except ArchiveError as exc:
         return JobResult(key, error=str(exc))
     posts = {f.filename: _sha256_of(config.output_dir / f.filename) for f in built.files}
-    return JobResult(key, report=built, entry={"input": inputs, "posts": posts})
+    left = {"untranslated": built.untranslated} if built.untranslated else {}
+    return JobResult(key, report=built, entry={"input": inputs, "posts": posts, **left})
 
 
 def _posts_match(config: Config, posts: dict[str, str]) -> bool:

@@ -7,7 +7,7 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -27,6 +27,9 @@ from digest.escape import (
 )
 from digest.matter import dump_front_matter, fill, front_matter
 from digest.models import Paper
+
+if TYPE_CHECKING:
+    from digest.translation_plan import TranslationResult
 
 TEMPLATE = "post.md"
 _FILTERS = (
@@ -60,6 +63,10 @@ class Entry:
     affiliations: tuple[str, ...] = ()
     more_affiliations: int = 0
     affiliation_source: str | None = None
+    # In a translated post: the TL;DR and abstract in the post's language (None: English kept).
+    tldr: str | None = None
+    abstract: str | None = None
+    english: bool = False  # a text the post would translate stayed English (labelled so)
 
     @property
     def shown_links(self) -> tuple[Link, ...]:
@@ -174,14 +181,41 @@ def _translations(config: Config, edition: Edition, lang: str) -> list[Translati
     ]
 
 
+def shown_in_full(papers: Sequence[Paper], config: Config, edition: Edition) -> set[str]:
+    """The ids of the papers whose abstract the post shows whole (paper.md's rule): the full
+    entries' (the best `detail_papers`); a compact entry shows the TL;DR, else the abstract's
+    opening, which stays English."""
+    detail = config.edition(edition.section).detail_papers
+    return {p.id for p in papers[:detail] if p.abstract}
+
+
+def _translated(
+    paper: Paper, full: set[str], translation: TranslationResult | None
+) -> dict[str, Any]:
+    """An entry's translated texts, and whether one it would show stayed English."""
+    if translation is None:
+        return {}
+    tldr = translation.text(paper.id, "ai_summary") if paper.ai_summary else None
+    abstract = translation.text(paper.id, "summary") if paper.id in full else None
+    wanted = [
+        shown
+        for field, shown in (("ai_summary", paper.ai_summary), ("summary", paper.id in full))
+        if shown and field in translation.fields
+    ]
+    done = [t for t in (tldr, abstract) if t is not None]
+    return {"tldr": tldr, "abstract": abstract, "english": len(done) < len(wanted)}
+
+
 def _entries(
     papers: Sequence[Paper],
     config: Config,
     edition: Edition,
     lang: str,
-    found: Mapping[str, Affiliation] | None,
+    found: Mapping[str, Affiliation] | None = None,
+    translation: TranslationResult | None = None,
 ) -> list[Entry]:
     detail = config.edition(edition.section).detail_papers
+    full = shown_in_full(papers, config, edition)
     return [
         Entry(
             rank=rank,
@@ -201,6 +235,7 @@ def _entries(
             detail=rank <= detail,
             **_day_of(paper, config, edition, lang),
             **_affiliation(paper, found, config.affiliations.max_shown),
+            **_translated(paper, full, translation),
         )
         for rank, paper in enumerate(papers, start=1)
     ]
@@ -245,15 +280,21 @@ def render_post(
     total: int | None = None,
     from_days: bool = False,
     affiliations: Mapping[str, Affiliation] | None = None,
+    translation: TranslationResult | None = None,
 ) -> Post:
     """One language's post for an edition's ranked papers (a `date` stands for its day).
     `total`: papers listed before `max_papers`; `from_days`: a week or month put together
     from archived days; `affiliations`: per paper id, what find_affiliations found (None:
-    each paper's HF organization, as before the lookup existed)."""
+    each paper's HF organization, as before the lookup existed); `translation`: the post's
+    translated texts, when it has them."""
     if not isinstance(edition, Edition):
         edition = editions.day(edition)
     words = _words(config, edition, lang)
     name = entries.edition_name(edition, words)
+    shown = _entries(papers, config, edition, lang, affiliations, translation)
+    # The model is named only where it translated something: an all-English post says nothing.
+    translated = translation and any(e.tldr or e.abstract for e in shown)
+    model = translation.model if translation and translated else None
     context: Mapping[str, Any] = {
         "lang": lang,
         "kind": edition.kind,
@@ -266,7 +307,8 @@ def render_post(
         "count": len(papers),
         "total": len(papers) if total is None else total,
         "from_days": from_days,
-        "entries": _entries(papers, config, edition, lang, affiliations),
+        "entries": shown,
+        "translated_by": model,
         "name": name,
         "snapshot": _snapshot_text(config, snapshot),
         "translations": _translations(config, edition, lang),
@@ -274,5 +316,7 @@ def render_post(
     body = templating.render(_template(config, edition, lang), dict(context))
     # kramdown reads every `$$…$$` as math; API text never has one (see escape_markdown).
     matter = front_matter(config, edition, lang, words, snapshot, papers, has_math="$$" in body)
+    if model:
+        matter["translated_by"] = model
     text = dump_front_matter(matter) + "\n" + body.strip("\n") + "\n"
     return Post(lang=lang, filename=edition.filename(lang), text=text, count=len(papers))

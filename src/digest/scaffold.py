@@ -81,19 +81,37 @@ def shipped_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def config_text(templates: bool) -> str:
-    """The shipped config.yaml (the defaults) with a new blog's affiliation sources, and
-    `templates_dir` pointing at the copied templates when asked."""
-    text = _replace_line(shipped_text(CONFIG_NAME), "  sources: [hf]", f"  sources: {INIT_SOURCES}")
-    if not templates:
-        return text
-    return _replace_line(text, "templates_dir: null", f"templates_dir: {TEMPLATES_NAME}")
+# What `init` changes in the translate section: translation on, through GitHub Models with the
+# workflow's own GITHUB_TOKEN, within the free tier for the small models (about 150 requests a
+# day, 15 a minute): 140 calls (10 to spare for a manual run) at 0.25 a second take 560 s, inside
+# max_total_seconds (600). A 130-paper day needs 242: its TL;DRs all, then 28 abstracts.
+INIT_TRANSLATE = {
+    "enabled": "true",
+    "max_calls": "140  # GitHub Models' free tier: about 150 requests a day",
+    "requests_per_second": "0.25  # and 15 a minute",
+}
 
 
-def _replace_line(text: str, line: str, new: str) -> str:
-    text, count = re.subn(rf"^{re.escape(line)}$", new, text, flags=re.M)
+def _set_line(text: str, pattern: str, line: str) -> str:
+    text, count = re.subn(pattern, line, text, count=1, flags=re.M)
     if count != 1:
-        raise RuntimeError(f"the shipped config.yaml has no {line.strip()!r} line")
+        raise RuntimeError(f"the shipped config.yaml has no line like {pattern!r}")
+    return text
+
+
+def config_text(templates: bool) -> str:
+    """The shipped config.yaml with translation on (`INIT_TRANSLATE`) and a new blog's
+    affiliation sources (`INIT_SOURCES`), pointing `templates_dir` at the copied templates
+    when asked."""
+    text = _set_line(
+        shipped_text(CONFIG_NAME), r"^  sources: \[hf\]$", f"  sources: {INIT_SOURCES}"
+    )
+    head, section = text.split("\ntranslate:\n", 1)
+    for key, value in INIT_TRANSLATE.items():
+        section = _set_line(section, rf"^  {key}: .*$", f"  {key}: {value}")
+    text = f"{head}\ntranslate:\n{section}"
+    if templates:
+        text = _set_line(text, r"^templates_dir: null$", f"templates_dir: {TEMPLATES_NAME}")
     return text
 
 

@@ -23,6 +23,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from digest.site.folds import Fold
+
 EXTENSIONS = ("tables", "fenced_code")
 # Part of every cache key: a new digest or Markdown release never reuses old HTML.
 RENDERER = f"digest-markup-2 markdown-{markdown.__version__}"
@@ -58,6 +60,8 @@ ALLOWED_TAGS = frozenset(
         "br",
         "div",
         "span",
+        "details",
+        "summary",
     ]
 )
 ALLOWED_ATTRIBUTES = {
@@ -295,6 +299,7 @@ class SafeHtmlExtension(Extension):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.parser.blockprocessors.register(_DisplayMath(md.parser), "display_math", 95)
+        md.parser.blockprocessors.register(Fold(md.parser), "fold", 96)
         # After code spans (190), before backslash escapes (180), which would eat `\(`.
         md.inlinePatterns.register(_InlineMath(_INLINE_MATH, md), "math", 185)
         # Before entities (70) and autolinks (120) take the element apart; after code spans.
