@@ -220,3 +220,50 @@ def test_config_yaml_has_every_declared_setting_with_its_doc_line():
     assert set(comments) == set(settings)
     for key, item in settings.items():
         assert comments[key] == item.metadata["doc"], key
+
+
+def test_affiliation_settings_and_their_environment_overrides():
+    defaults = parse_config({}, env={}).affiliations
+    assert defaults.sources == ("hf",) and not defaults.asks_network
+    assert (defaults.max_shown, defaults.requests_per_second) == (3, 1.0)
+    raw = {
+        "affiliations": {
+            "sources": ["hf", "arxiv"],
+            "max_shown": 2,
+            "requests_per_second": 1,
+            "arxiv_base_url": "https://export.arxiv.org/",
+        }
+    }
+    got = parse_config(raw, env={"DIGEST_OPENALEX_BASE_URL": "http://127.0.0.1:8080/"})
+    settings = got.affiliations
+    assert settings.sources == ("hf", "arxiv") and settings.asks_network
+    assert settings.arxiv_base_url == "https://export.arxiv.org"
+    assert settings.openalex_base_url == "http://127.0.0.1:8080"
+    assert (settings.max_shown, settings.requests_per_second) == (2, 1.0)
+    env = {"DIGEST_ARXIV_BASE_URL": "http://x"}
+    assert parse_config(raw, env=env).affiliations.arxiv_base_url == "http://x"
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ({"sources": "hf"}, "affiliations.sources: expected a list of some of hf, arxiv"),
+        ({"sources": ["hf", "crossref"]}, "affiliations.sources: unknown 'crossref'"),
+        ({"sources": ["hf", "hf"]}, "affiliations.sources: a name is listed twice"),
+        ({"max_shown": 0}, "affiliations.max_shown: expected 1 to 20, got 0"),
+        ({"max_shown": True}, "affiliations.max_shown: expected a whole number"),
+        ({"requests_per_second": 0}, "affiliations.requests_per_second: expected at least 0.01"),
+        ({"requests_per_second": 50}, "affiliations.requests_per_second: expected at least"),
+        ({"arxiv_base_url": "arxiv.org"}, "affiliations.arxiv_base_url: expected an http(s)"),
+        ({"max_show": 3}, "affiliations.max_show: unknown key (did you mean 'affiliations.max_sh"),
+    ],
+)
+def test_each_bad_affiliation_value_is_named(raw, problem):
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"affiliations": raw}, env={})
+    assert [p for p in caught.value.problems if p.startswith(problem)], caught.value.problems
+
+
+def test_a_bad_environment_url_for_affiliations_is_named():
+    with pytest.raises(ConfigError, match=r"DIGEST_ARXIV_BASE_URL \(environment\)"):
+        parse_config({}, env={"DIGEST_ARXIV_BASE_URL": "ftp://x"})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import random
 import socket
 import threading
 import time
@@ -107,6 +108,29 @@ def test_the_limit_counts_decompressed_bytes():
 def test_a_declared_length_over_the_limit_is_refused_before_reading():
     with raw_server(reply(b"x" * 5000)) as url, pytest.raises(ResponseTooLarge):
         get(url, max_bytes=4999)
+
+
+def test_enough_stops_reading_early_and_sees_decompressed_pieces():
+    noise = random.Random(0).randbytes  # barely compressible: no piece inflates past the limit
+    page = b"<head>" + noise(100_000) + b"</authors>" + noise(3_000_000)
+    seen: list[bytes] = []
+
+    def enough(piece: bytes) -> bool:
+        seen.append(piece)
+        return b"</authors>" in b"".join(seen)
+
+    for headers in ((), ("Content-Encoding: gzip",)):
+        seen.clear()
+        body = gzip.compress(page) if headers else page
+        with raw_server(reply(body, *headers)) as url:
+            # A declared length over the limit is fine while `enough` may stop first.
+            answer = get(url, max_bytes=1_000_000, enough=enough)
+        assert not answer.complete and answer.body == b"".join(seen)
+        assert page.startswith(answer.body) and b"</authors>" in answer.body
+        assert len(answer.body) < 100_000 + 2 * http.CHUNK
+    with raw_server(reply(b"short")) as url:
+        whole = get(url, enough=lambda piece: False)
+    assert whole.complete and whole.body == b"short"
 
 
 @pytest.mark.parametrize("encoding", ["br", "zstd", "compress"])

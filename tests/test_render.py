@@ -177,3 +177,37 @@ def test_custom_permalink_links_relatively():
     post = render_post([paper()], date(2026, 2, 20), "ko", cfg, SNAPSHOT)
     assert frontmatter.loads(post.text)["permalink"] == "/daily-papers-2026-02-20-ko.html"
     assert "[English](daily-papers-2026-02-20-en.html)" in post.text
+
+
+def test_affiliation_line_names_its_source_per_language_with_plus_n():
+    from digest.affiliations import Affiliation
+    from digest.sections import AffiliationSettings
+
+    papers = [
+        paper(id="2602.00001", organization="Claimed Lab"),
+        paper(id="2602.00002"),
+        paper(id="2602.00003", organization="Ignored when not found"),
+        paper(id="2602.00004"),
+    ]
+    found = {
+        "2602.00001": Affiliation(("Claimed Lab",), "hf"),
+        "2602.00002": Affiliation(("A *Univ*", "B|Lab", "C", "D"), "arxiv"),
+        "2602.00004": Affiliation(("Tsinghua University",), "openalex"),
+    }
+    settings = config(affiliations=AffiliationSettings(max_shown=2))
+    lines = {}
+    for lang in ("en", "ko", "ja"):
+        text = render_post(papers, date(2026, 2, 20), lang, settings, SNAPSHOT, affiliations=found)
+        metas = re.findall(r"^- 👍 .*$", text.text, flags=re.M)
+        lines[lang] = [meta.split(" · 🏛️ ")[1] if "🏛️" in meta else None for meta in metas]
+    assert lines["en"] == [
+        "HF organization: Claimed Lab",
+        "Affiliations: A \\*Univ\\*, B&#124;Lab +2 (arXiv)",
+        None,  # a lookup that found nothing: no piece, not a stale HF name
+        "Affiliations: Tsinghua University (OpenAlex)",
+    ]
+    assert lines["ko"][1] == "기관: A \\*Univ\\*, B&#124;Lab +2 (arXiv)" and lines["ko"][2] is None
+    assert lines["ja"][3] == "所属: Tsinghua University\uff08OpenAlex\uff09"  # full-width ( )
+    # Without a lookup (a caller of render_post alone), the HF organization as before.
+    plain = render_post(papers, date(2026, 2, 20), "en", settings, SNAPSHOT).text
+    assert " · 🏛️ HF organization: Ignored when not found\n" in plain

@@ -38,6 +38,7 @@ def test_init_scaffolds_an_empty_folder(run, tmp_path):
     written = (blog / "config.yaml").read_text("utf-8").splitlines()
     changed = [(a, b) for a, b in zip(shipped, written, strict=True) if a != b]
     assert changed == [
+        ("  sources: [hf]", "  sources: [hf, arxiv]"),  # a new blog names institutions at once
         ("  enabled: false", "  enabled: true"),
         (
             "  max_calls: null",
@@ -45,6 +46,7 @@ def test_init_scaffolds_an_empty_folder(run, tmp_path):
         ),
         ("  requests_per_second: null", "  requests_per_second: 0.25  # and 15 a minute"),
     ]
+    assert load_config(blog / "config.yaml", env={}).affiliations.sources == ("hf", "arxiv")
     assert (blog / WORKFLOW).read_bytes() == (REPO / WORKFLOW).read_bytes()
     assert (blog / ".gitignore").read_text().splitlines() == ["# digest", *GITIGNORE_ENTRIES]
     lines = result.out.splitlines()
@@ -54,11 +56,12 @@ def test_init_scaffolds_an_empty_folder(run, tmp_path):
     assert "Run workflow" in result.out
 
 
-def test_scaffolded_config_is_the_defaults_with_translation_on(run, tmp_path):
+def test_scaffolded_config_is_the_defaults_with_translation_and_arxiv_on(run, tmp_path):
     run("init", *RELEASE)
     config = load_config(tmp_path / "config.yaml", env={})
     on = {"enabled": True, "max_calls": 140, "requests_per_second": 0.25}
-    expected = parse_config({"translate": on}, source=tmp_path / "config.yaml", env={})
+    raw = {"translate": on, "affiliations": {"sources": ["hf", "arxiv"]}}
+    expected = parse_config(raw, source=tmp_path / "config.yaml", env={})
     assert config == expected
 
 

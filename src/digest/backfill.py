@@ -18,6 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from digest import archive
+from digest.affiliations import Clients
 from digest.build import BuildReport, build_day, output_lock
 from digest.config import Config
 from digest.errors import ArchiveError, DigestError, IncompleteRun, UpstreamError
@@ -135,6 +136,9 @@ def backfill(
     stop = threading.Event()
     concurrency = concurrency or config.backfill.concurrency
     gate = Gate(concurrency, config.backfill.requests_per_second, stop)
+    # One arXiv/OpenAlex client for every day, so their rate limit holds across the threads;
+    # an archived day's papers are still looked up (OpenAlex serves backfills best).
+    clients = Clients.for_settings(config.affiliations)
 
     def one_day(day: date, session: requests.Session) -> _Outcome:
         offline = not refresh and archive.has(config.archive_dir, day.isoformat())
@@ -147,6 +151,7 @@ def backfill(
                 offline=offline,
                 session=session,
                 locked=True,
+                lookups=clients,
                 translator=translator,
             )
         except Stopped:
@@ -172,6 +177,8 @@ def backfill(
             on_stopping(collector.running)
             # The days in flight finish (a second Ctrl-C leaves at once); no new one starts.
             collector.until_done()
+        finally:
+            clients.close()
     if collector.fatal:
         raise collector.fatal
     return report

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from digest import archive, editions, matter, write
+from digest.affiliations import Affiliation, Clients, find_affiliations
 from digest.config import Config
 from digest.editions import Edition
 from digest.errors import UpstreamInvalid
@@ -110,10 +111,13 @@ def _build(
     offline: bool = False,
     session: requests.Session | None = None,
     locked: bool = False,
+    lookups: Clients | bool | None = None,
     translator: Translator | None = None,
 ) -> BuildReport:
     """A week or month offline is the API's archived answer, or its archived days put
-    together. `locked`: the caller holds the output lock."""
+    together. `locked`: the caller holds the output lock. `lookups`: whether affiliations may
+    be asked of arXiv/OpenAlex (default: not offline and not a dry run; else the archive's
+    cached answers only), or the clients to ask them with. `translator`: the run's one."""
     # A broken template or language file stops the run here, before anything is fetched.
     check_templates(config, languages, edition)
     if offline:
@@ -137,6 +141,9 @@ def _build(
         if not papers:
             log.info("%s: no papers listed; nothing to write", edition)
             return report
+        online = not (offline or dry_run) if lookups is None else bool(lookups)
+        clients = lookups if isinstance(lookups, Clients) else None
+        found = _affiliations(config, papers, online, clients)
         from_days = isinstance(data, archive.Record) and data.from_days
         translated = translate_posts(translator, papers, config, edition, languages)
         report.untranslated = sum(r.counts.failed + r.counts.skipped for r in translated.values())
@@ -150,6 +157,7 @@ def _build(
                 snapshot,
                 total=len(listed),
                 from_days=from_days,
+                affiliations=found,
                 translation=translated.get(lang),
             )
 
@@ -160,6 +168,20 @@ def _build(
         posts = [_render(render, lang, data.fetched_at, keep[lang]) for lang in languages]
         report.files.extend(_place(config, posts, previous, dry_run))
     return report
+
+
+def _affiliations(
+    config: Config, papers: Sequence[Paper], online: bool, clients: Clients | None
+) -> dict[str, Affiliation]:
+    """Each paper's affiliation; a source that fails is a warning line, never the run's end."""
+    found = find_affiliations(
+        papers, config.affiliations, config.archive_dir, offline=not online, clients=clients
+    )
+    for line in found.warning_lines():
+        log.warning("%s", line)
+    if found.requests:
+        log.info("affiliations: %d requests", found.requests)
+    return found.found
 
 
 def _warn_uncounted(items: Sequence[Mapping[str, object]]) -> None:

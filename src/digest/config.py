@@ -17,6 +17,7 @@ import yaml
 
 from digest.errors import ConfigError
 from digest.sections import (
+    AffiliationSettings,
     ApiSettings,
     BackfillSettings,
     DailySettings,
@@ -152,6 +153,12 @@ class Config:
         SiteSettings,
         "The static site `digest site` builds from the posts (a home page, an archive, tag "
         "pages, an Atom feed per language); no Jekyll needed.",
+    )
+    affiliations: AffiliationSettings = section(
+        AffiliationSettings,
+        "Each paper's affiliations: where they come from, and how many a post shows. Answers "
+        "are kept in the archive (affiliations/<source>/<id>.json), so re-runs, --offline and "
+        "rebuild ask nobody.",
     )
     archive_dir: Path | None = setting(
         Path("_archive/daily_papers"),
@@ -295,6 +302,7 @@ def parse_config(
     override = _env_base_url(env, problems, (ENV_BASE_URL, ENV_HF_ENDPOINT))
     if override:
         config = replace(config, api=replace(config.api, base_url=override))
+    config = replace(config, affiliations=config.affiliations.with_env(env, problems))
     override = _env_base_url(env, problems, (ENV_TRANSLATE_BASE_URL,))
     if override:
         config = replace(config, translate=replace(config.translate, base_url=override))

@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,6 +42,7 @@ class Answer:
     url: str
     headers: Mapping[str, str]
     body: bytes
+    complete: bool = True  # False: `enough` stopped the reading before the body's end
 
 
 def request(
@@ -52,13 +53,17 @@ def request(
     deadline: float,
     max_bytes: int,
     timeout: float,
+    enough: Callable[[bytes], bool] | None = None,
     **kwargs: Any,
 ) -> Answer:
     """Send one request (no redirects followed) and read its whole answer.
 
     `deadline` is a `time.monotonic()` moment by which connect, headers and body must all be
     in; `timeout` bounds the connect and each read; `max_bytes` bounds the body after
-    decompression. `kwargs` go to `session.request` (params, json, headers, …).
+    decompression. `enough`, given each piece of a 200's body as it arrives (decompressed),
+    may stop the reading early: the answer then holds what came so far, `complete` False (a
+    page whose start is all that is wanted). `kwargs` go to `session.request` (params, json,
+    headers, …).
 
     Raises `ResponseTooSlow` past the deadline, `ResponseTooLarge` past the limit,
     `UpstreamInvalid` for an encoding we did not ask for, and requests' own `ConnectionError`,
@@ -66,13 +71,14 @@ def request(
     """
     _mount(session, url)
     headers = {"Accept-Encoding": ACCEPT_ENCODING, **kwargs.pop("headers", {})}
-    read: dict[str, bytes] = {}
+    read: dict[str, tuple[bytes, bool]] = {}
     watch = _Watch(deadline)
 
     def read_body(response: requests.Response, **_: Any) -> requests.Response:
         # A response hook runs inside Session.send, so a session that wraps send (a gate on
         # requests in flight) holds its gate until the body is in, not just the headers.
-        read["body"] = _read_body(response, watch, max_bytes)
+        stop = enough if response.status_code == 200 else None
+        read["body"] = _read_body(response, watch, max_bytes, stop)
         return response
 
     remaining = max(deadline - time.monotonic(), 0.001)
@@ -95,21 +101,30 @@ def request(
                 raise watch.too_slow(url) from None
             raise
     response.close()
-    return Answer(response.status_code, response.url or url, response.headers, read["body"])
+    body, complete = read["body"]
+    return Answer(response.status_code, response.url or url, response.headers, body, complete)
 
 
-def _read_body(response: requests.Response, watch: _Watch, max_bytes: int) -> bytes:
+def _read_body(
+    response: requests.Response,
+    watch: _Watch,
+    max_bytes: int,
+    enough: Callable[[bytes], bool] | None = None,
+) -> tuple[bytes, bool]:
     url = response.url
     declared = response.headers.get("Content-Length", "")
     encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
     if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
         raise UpstreamInvalid(f"{where(url)} answered in an encoding not asked for: {encoding}")
-    if encoding == "identity" and declared.isdigit() and int(declared) > max_bytes:
+    # A long body is fine when `enough` may stop before the limit (a page's start is wanted).
+    if encoding == "identity" and declared.isdigit() and int(declared) > max_bytes and not enough:
         raise _too_large(url, max_bytes)
     body = _Body(max_bytes, url, decompress=encoding != "identity")
     try:
         while chunk := response.raw.read(CHUNK, decode_content=False):
-            body.add(chunk)
+            fresh = body.add(chunk)
+            if enough is not None and enough(fresh):
+                return body.so_far(), False
             if time.monotonic() >= watch.deadline:
                 raise watch.too_slow(url)
     except (urllib3.exceptions.HTTPError, OSError) as exc:
@@ -118,7 +133,7 @@ def _read_body(response: requests.Response, watch: _Watch, max_bytes: int) -> by
         raise _as_requests_error(exc) from None
     if watch.fired:  # the cut may look like a clean end of the body
         raise watch.too_slow(url)
-    return body.finish()
+    return body.finish(), True
 
 
 class _Body:
@@ -130,10 +145,12 @@ class _Body:
         self.size = 0
         self.inflater = zlib.decompressobj(_GZIP_OR_ZLIB) if decompress else None
 
-    def add(self, data: bytes) -> None:
+    def add(self, data: bytes) -> bytes:
+        """Take a piece of the body as sent; return it as decompressed."""
+        start = len(self.parts)
         if self.inflater is None:
             self._keep(data)
-            return
+            return data
         while data:
             try:
                 # At most one byte past the limit is inflated: enough to know it is over.
@@ -145,6 +162,10 @@ class _Body:
             if self.inflater.eof:  # gzip allows several members one after another
                 data = self.inflater.unused_data + data
                 self.inflater = zlib.decompressobj(_GZIP_OR_ZLIB) if data else self.inflater
+        return b"".join(self.parts[start:])
+
+    def so_far(self) -> bytes:
+        return b"".join(self.parts)
 
     def _keep(self, data: bytes) -> None:
         self.size += len(data)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from digest import archive, editions, fingerprint, manifest, write
+from digest.affiliations import CACHE_FOLDER
 from digest.build import BuildReport, build, output_lock
 from digest.config import Config
 from digest.editions import Edition
@@ -187,7 +188,14 @@ def inputs_fingerprint(config: Config) -> str:
     settings = {
         f.name: getattr(config, f.name) for f in fields(config) if f.name not in _NOT_IN_POSTS
     }
-    return fingerprint.fingerprint(files, libraries, settings)
+    # The affiliations cached since the last rebuild change posts their records do not show.
+    cached = config.archive_dir / CACHE_FOLDER if config.archive_dir else None
+    answers = (
+        fingerprint.of_files([cached], (".json",))
+        if cached and config.affiliations.asks_network and cached.is_dir()
+        else None
+    )
+    return fingerprint.fingerprint(files, libraries, settings, answers)
 
 
 def _in_processes(

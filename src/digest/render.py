@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from digest import editions, entries, languages, templating
+from digest.affiliations import Affiliation
 from digest.config import Config
 from digest.editions import Edition
 from digest.errors import ConfigError
@@ -57,6 +58,11 @@ class Entry:
     detail: bool = True  # a full entry (authors, keywords, abstract), else a compact one
     day: str | None = None  # a week's or month's post: the day it was listed (YYYY-MM-DD)
     day_url: SafeMarkdown | None = None  # and that day's post
+    # Institutions shown (at most affiliations.max_shown), how many more, and where they came
+    # from: None for the HF organization (shown as it always was), else arxiv or openalex.
+    affiliations: tuple[str, ...] = ()
+    more_affiliations: int = 0
+    affiliation_source: str | None = None
     # In a translated post: the TL;DR and abstract in the post's language (None: English kept).
     tldr: str | None = None
     abstract: str | None = None
@@ -205,6 +211,7 @@ def _entries(
     config: Config,
     edition: Edition,
     lang: str,
+    found: Mapping[str, Affiliation] | None = None,
     translation: TranslationResult | None = None,
 ) -> list[Entry]:
     detail = config.edition(edition.section).detail_papers
@@ -227,10 +234,26 @@ def _entries(
             ),
             detail=rank <= detail,
             **_day_of(paper, config, edition, lang),
+            **_affiliation(paper, found, config.affiliations.max_shown),
             **_translated(paper, full, translation),
         )
         for rank, paper in enumerate(papers, start=1)
     ]
+
+
+def _affiliation(
+    paper: Paper, found: Mapping[str, Affiliation] | None, max_shown: int
+) -> dict[str, Any]:
+    """A paper's affiliation fields; without a lookup (`found` None), its HF organization."""
+    if found is None:
+        affiliation = Affiliation((paper.organization,), "hf") if paper.organization else None
+    else:
+        affiliation = found.get(paper.id)
+    if affiliation is None:
+        return {}
+    names, more = affiliation.shown(max_shown)
+    source = None if affiliation.source == "hf" else affiliation.source
+    return {"affiliations": names, "more_affiliations": more, "affiliation_source": source}
 
 
 def _day_of(paper: Paper, config: Config, edition: Edition, lang: str) -> dict[str, Any]:
@@ -256,16 +279,19 @@ def render_post(
     *,
     total: int | None = None,
     from_days: bool = False,
+    affiliations: Mapping[str, Affiliation] | None = None,
     translation: TranslationResult | None = None,
 ) -> Post:
     """One language's post for an edition's ranked papers (a `date` stands for its day).
     `total`: papers listed before `max_papers`; `from_days`: a week or month put together
-    from archived days; `translation`: the post's translated texts, when it has them."""
+    from archived days; `affiliations`: per paper id, what find_affiliations found (None:
+    each paper's HF organization, as before the lookup existed); `translation`: the post's
+    translated texts, when it has them."""
     if not isinstance(edition, Edition):
         edition = editions.day(edition)
     words = _words(config, edition, lang)
     name = entries.edition_name(edition, words)
-    shown = _entries(papers, config, edition, lang, translation)
+    shown = _entries(papers, config, edition, lang, affiliations, translation)
     # The model is named only where it translated something: an all-English post says nothing.
     translated = translation and any(e.tldr or e.abstract for e in shown)
     model = translation.model if translation and translated else None

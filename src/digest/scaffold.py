@@ -24,6 +24,8 @@ WORKFLOW_NAME = ".github/workflows/daily-digest.yml"
 TEMPLATES_NAME = "_digest/templates"
 COPIED_LANGUAGES = "languages"
 GITIGNORE_NAME = ".gitignore"
+# A new blog names institutions at once: the HF organization, else the paper's arXiv page.
+INIT_SOURCES = "[hf, arxiv]"
 GITIGNORE_HEADER = "# digest"
 # Every file digest writes but the posts and the archive. The archive (archive_dir) stays in
 # git on purpose: on a GitHub runner the checkout is the only disk that lasts, and the archive
@@ -98,9 +100,12 @@ def _set_line(text: str, pattern: str, line: str) -> str:
 
 
 def config_text(templates: bool) -> str:
-    """The shipped config.yaml with translation on (`INIT_TRANSLATE`), pointing
-    `templates_dir` at the copied templates when asked."""
-    text = shipped_text(CONFIG_NAME)
+    """The shipped config.yaml with translation on (`INIT_TRANSLATE`) and a new blog's
+    affiliation sources (`INIT_SOURCES`), pointing `templates_dir` at the copied templates
+    when asked."""
+    text = _set_line(
+        shipped_text(CONFIG_NAME), r"^  sources: \[hf\]$", f"  sources: {INIT_SOURCES}"
+    )
     head, section = text.split("\ntranslate:\n", 1)
     for key, value in INIT_TRANSLATE.items():
         section = _set_line(section, rf"^  {key}: .*$", f"  {key}: {value}")

@@ -4,7 +4,7 @@ default, its checker and its doc line (config.yaml's comment above it)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from digest.settings import (
@@ -17,6 +17,7 @@ from digest.settings import (
     optional,
     script_url,
     setting,
+    some_of,
     string_list,
     titles_with,
 )
@@ -156,6 +157,63 @@ class BackfillSettings:
         optional(number(0.01)),
         "Requests per second at most, across all of them (retries included); null: no limit.",
     )
+
+
+AFFILIATION_SOURCES = ("hf", "arxiv", "openalex")
+# Environment variables that override a base URL of the affiliations section.
+AFFILIATION_ENV = {
+    "arxiv_base_url": "DIGEST_ARXIV_BASE_URL",
+    "openalex_base_url": "DIGEST_OPENALEX_BASE_URL",
+}
+
+
+@dataclass(frozen=True)
+class AffiliationSettings:
+    """Where each paper's affiliations come from, in order, and how many a post shows."""
+
+    sources: tuple[str, ...] = setting(
+        ("hf",),
+        some_of(*AFFILIATION_SOURCES),
+        "Sources in order; a paper keeps the first that names an institution. hf: the "
+        "organization that claimed it on Hugging Face (always first when listed); arxiv: the "
+        "author block of its arXiv HTML page; openalex: OpenAlex's institutions (they lag new "
+        "papers by days). [hf] asks no other host; `digest init` writes [hf, arxiv].",
+    )
+    arxiv_base_url: str = setting(
+        "https://arxiv.org",
+        http_url,
+        "arXiv's address; the environment variable DIGEST_ARXIV_BASE_URL overrides it.",
+    )
+    openalex_base_url: str = setting(
+        "https://api.openalex.org",
+        http_url,
+        "OpenAlex's API; the environment variable DIGEST_OPENALEX_BASE_URL overrides it.",
+    )
+    max_shown: int = setting(
+        3, integer(1, 20), "Institutions shown per paper, best first; the rest as +N."
+    )
+    requests_per_second: float = setting(
+        1.0,
+        number(0.01, 5),
+        "Requests per second at most to each of arXiv and OpenAlex (arXiv asks robots to "
+        "crawl gently).",
+    )
+
+    @property
+    def asks_network(self) -> bool:
+        """Whether any source needs a request (`sources: [hf]` makes none)."""
+        return any(source != "hf" for source in self.sources)
+
+    def with_env(self, env: Mapping[str, str], problems: list[str]) -> AffiliationSettings:
+        """The base URLs the environment overrides (a bad one is added to `problems`)."""
+        urls = {}
+        for key, name in AFFILIATION_ENV.items():
+            if env.get(name):
+                try:
+                    urls[key] = http_url(env[name])
+                except ValueError as exc:
+                    problems.append(f"{name} (environment): {exc}")
+        return replace(self, **urls)
 
 
 @dataclass(frozen=True)

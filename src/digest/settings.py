@@ -44,12 +44,13 @@ def integer(minimum: int, maximum: int | None = None) -> Checker:
     return check
 
 
-def number(minimum: float) -> Checker:
+def number(minimum: float, maximum: float | None = None) -> Checker:
     def check(value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"expected a number, got {type_name(value)} {value!r}")
-        if value < minimum:
-            raise ValueError(f"expected at least {minimum}, got {value}")
+        if value < minimum or (maximum is not None and value > maximum):
+            upper = f" and at most {maximum}" if maximum is not None else ""
+            raise ValueError(f"expected at least {minimum}{upper}, got {value}")
         return float(value)
 
     return check
@@ -91,6 +92,22 @@ def post_time(value: Any) -> str:
     if not match:
         raise ValueError(f"expected HH:MM or HH:MM:SS (24-hour), got {text!r}")
     return text if match.group(3) else f"{text}:00"
+
+
+def some_of(*allowed: str) -> Checker:
+    """A list of names from `allowed`, in the order given, none twice."""
+
+    def check(value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValueError(f"expected a list of some of {', '.join(allowed)}, got {value!r}")
+        unknown = [item for item in value if item not in allowed]
+        if unknown:
+            raise ValueError(f"unknown {unknown[0]!r} (expected some of {', '.join(allowed)})")
+        if len(set(value)) != len(value):
+            raise ValueError(f"a name is listed twice: {value}")
+        return tuple(value)
+
+    return check
 
 
 def choice(*allowed: str) -> Checker:
