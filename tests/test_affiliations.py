@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from digest import arxiv, http, openalex
+from digest import arxiv, http, httpget
 from digest.affiliations import RETRY_AFTER, Affiliation, Clients, find_affiliations
 from digest.arxiv import ArxivClient
 from digest.lookup import FAILED, FOUND, MISSING, NONE, UNREADABLE
@@ -39,9 +39,8 @@ def server() -> Iterator[RunningServer]:
 @pytest.fixture
 def quick(monkeypatch: pytest.MonkeyPatch) -> None:
     """Short time bounds, so the slow-server tests take a second, not half a minute."""
-    for module in (arxiv, openalex):
-        monkeypatch.setattr(module, "TIMEOUT", 0.5)
-        monkeypatch.setattr(module, "DEADLINE", 1.5)
+    monkeypatch.setattr(httpget.Client, "timeout", 0.5)
+    monkeypatch.setattr(httpget.Client, "deadline", 1.5)
 
 
 def settings(server_url: str = CLOSED, **values) -> AffiliationSettings:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import codecs
 import logging
-import threading
-import time
 
 import requests
 
@@ -18,12 +16,12 @@ log = logging.getLogger(__name__)
 # The author block ends within the first tens of kilobytes of real pages; a page that has not
 # closed it by here is not read further (the body after it runs to megabytes).
 MAX_BYTES = 1024 * 1024
-TIMEOUT = 20.0  # seconds per request (connect, and each read)
-DEADLINE = 30.0  # seconds per paper, retries and redirects included
 
 
-class ArxivClient:
+class ArxivClient(httpget.Client):
     """Reads `{base_url}/html/{id}`; safe to share between threads (one rate limit for all)."""
+
+    accept = "text/html"
 
     def __init__(
         self,
@@ -31,11 +29,7 @@ class ArxivClient:
         requests_per_second: float,
         session: requests.Session | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.limiter = httpget.RateLimiter(requests_per_second)
-        self.session = session or httpget.new_session("text/html")
-        self.requests = 0
-        self._count = threading.Lock()  # the client is shared between threads
+        super().__init__(base_url, requests_per_second, session)
         self.bytes_read = 0
 
     def institutions(self, arxiv_id: str, title: str | None = None) -> Lookup:
@@ -52,17 +46,9 @@ class ArxivClient:
             parser.feed(decoder.decode(chunk))
             return parser.done
 
-        with self._count:
-            self.requests += 1
         try:
-            answer = httpget.get(
-                self.session,
-                f"{self.base_url}/html/{arxiv_id}",
-                limiter=self.limiter,
-                timeout=TIMEOUT,
-                deadline=time.monotonic() + DEADLINE,
-                max_bytes=MAX_BYTES,
-                enough=enough,
+            answer = self._get(
+                f"{self.base_url}/html/{arxiv_id}", max_bytes=MAX_BYTES, enough=enough
             )
         except httpget.Failed as exc:
             return Lookup(FAILED, reason=str(exc))

@@ -12,7 +12,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from digest import __version__, http
+from digest import http
+from digest._version import __version__
 from digest.errors import ResponseTooLarge, ResponseTooSlow, UpstreamInvalid
 
 USER_AGENT = f"digest/{__version__} (Hugging Face daily papers to Jekyll; affiliations)"
@@ -62,6 +63,42 @@ def new_session(accept: str) -> requests.Session:
     session.headers["User-Agent"] = USER_AGENT
     session.headers["Accept"] = accept
     return session
+
+
+class Client:
+    """A polite client of one host: one rate limit and one request count for every thread
+    that shares it."""
+
+    accept = "*/*"
+    timeout = 20.0  # seconds per request (connect, and each read)
+    deadline = 30.0  # seconds per lookup, retries and redirects included
+
+    def __init__(
+        self,
+        base_url: str,
+        requests_per_second: float,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.limiter = RateLimiter(requests_per_second)
+        self.session = session or new_session(self.accept)
+        self.requests = 0
+        self._count = threading.Lock()  # the client is shared between threads
+
+    def _get(
+        self, url: str, *, max_bytes: int, enough: Callable[[bytes], bool] | None = None
+    ) -> Answer:
+        with self._count:
+            self.requests += 1
+        return get(
+            self.session,
+            url,
+            limiter=self.limiter,
+            timeout=self.timeout,
+            deadline=time.monotonic() + self.deadline,
+            max_bytes=max_bytes,
+            enough=enough,
+        )
 
 
 def get(

@@ -4,55 +4,30 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 from typing import Any
-
-import requests
 
 from digest import httpget
 from digest.lookup import ARXIV_ID, FAILED, FOUND, MISSING, NONE, UNREADABLE, Lookup
 
 MAX_BYTES = 2 * 1024 * 1024  # a work with hundreds of authors is still well under this
-TIMEOUT = 20.0
-DEADLINE = 30.0
 # Only what is used: a whole work record carries its references and more.
 SELECT = "id,doi,display_name,authorships"
 # OpenAlex tells same-named institutions apart by a country or city in parentheses at the end.
 _QUALIFIER = re.compile(r"\s*\([^()]*\)$")
 
 
-class OpenAlexClient:
+class OpenAlexClient(httpget.Client):
     """Reads `{base_url}/works/doi:10.48550/arXiv.{id}`; safe to share between threads."""
 
-    def __init__(
-        self,
-        base_url: str,
-        requests_per_second: float,
-        session: requests.Session | None = None,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.limiter = httpget.RateLimiter(requests_per_second)
-        self.session = session or httpget.new_session("application/json")
-        self.requests = 0
-        self._count = threading.Lock()  # the client is shared between threads
+    accept = "application/json"
 
     def institutions(self, arxiv_id: str) -> Lookup:
         """The ROR-matched institutions OpenAlex lists for `arxiv_id`; never raises."""
         if not ARXIV_ID.fullmatch(arxiv_id):
             return Lookup(FAILED, reason="not a new-style arXiv id")
         url = f"{self.base_url}/works/doi:{doi(arxiv_id)}?select={SELECT}"
-        with self._count:
-            self.requests += 1
         try:
-            answer = httpget.get(
-                self.session,
-                url,
-                limiter=self.limiter,
-                timeout=TIMEOUT,
-                deadline=time.monotonic() + DEADLINE,
-                max_bytes=MAX_BYTES,
-            )
+            answer = self._get(url, max_bytes=MAX_BYTES)
         except httpget.Failed as exc:
             return Lookup(FAILED, reason=str(exc))
         if answer.status == 404:

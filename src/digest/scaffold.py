@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from digest import __version__, write
+from digest import write
+from digest._version import __version__
 from digest.errors import UsageError
 from digest.installed import DISTRIBUTION, install_requirement, is_local
 from digest.rebuild import MANIFEST

@@ -16,7 +16,7 @@ from typing import Any
 
 import requests
 
-from digest import __version__
+from digest._version import __version__
 from digest.chat_protocol import BadAnswer, error_message, quota_spent, read_answer, request_body
 from digest.errors import ResponseTooLarge, ResponseTooSlow, TranslationIncomplete, UpstreamInvalid
 from digest.fetch import _retry_after
