@@ -148,11 +148,8 @@ def _print_steps(results: dict[str, dict[str, Side]]) -> None:
         print(f"{results['from nothing'][key].name:34}", end="")
         for sides in results.values():
             s = sides[key]
-            print(
-                f"{s.median('wall'):9.2f} ({s.median('cpu'):5.1f}, {s.median('rss_mb'):4.0f})",
-                end="",
-            )
-            print(" " * 4, end="")
+            figures = f"{s.median('wall'):.2f} ({s.median('cpu'):.1f}, {s.median('rss_mb'):.0f})"
+            print(f"{figures:>26}", end="")
         print()
     for other in [k for k in next(iter(results.values())) if k != "digest"]:
         for figure in ("wall", "cpu"):
