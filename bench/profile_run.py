@@ -35,7 +35,9 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=1000)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--memory", action="store_true", help="tracemalloc, not cProfile")
+    parser.add_argument("--save", type=Path, help="also write the raw profile here (pstats)")
     args = parser.parse_args()
+    save = args.save.resolve() if args.save else None  # before the chdir below
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core: no worker pool
     with TemporaryDirectory(prefix="digest-profile-") as temp:
@@ -55,6 +57,8 @@ def main() -> int:
             return _memory(argv, args.top)
         profile = cProfile.Profile()
         profile.runcall(digest_main, argv)
+    if save:
+        profile.dump_stats(save)
     _print(profile, args.top)
     return 0
 

@@ -13,7 +13,6 @@ import os
 import shutil
 import statistics
 import subprocess
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,13 +53,21 @@ def require_time() -> str | None:
 
 def measure(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run once under GNU time; a failing command stops the bench with its error output."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
-        timed = [TIME, "-o", out.name, "-f", "%e %U %S %M", *command]
-        done = subprocess.run(timed, cwd=cwd, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{done.stderr[-2000:]}")
-        # GNU time may put a note first ("Command exited with …"): the figures are last.
-        wall, user, system, rss_kb = out.read().split()[-4:]
+    # The figures come back on a pipe of their own: no temporary file for others to clean up.
+    read_end, write_end = os.pipe()
+    timed = [TIME, "-o", f"/dev/fd/{write_end}", "-f", "%e %U %S %M", *command]
+    try:
+        done = subprocess.run(
+            timed, cwd=cwd, env=env, capture_output=True, text=True, pass_fds=(write_end,)
+        )
+    finally:
+        os.close(write_end)
+    with os.fdopen(read_end) as figures:
+        report = figures.read()
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{done.stderr[-2000:]}")
+    # GNU time may put a note first ("Command exited with …"): the figures are last.
+    wall, user, system, rss_kb = report.split()[-4:]
     return Run(float(wall), float(user) + float(system), int(rss_kb) / 1024)
 
 
