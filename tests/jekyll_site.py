@@ -187,5 +187,6 @@ def build_site(jekyll: str, work: Path) -> Site:
         for source in sorted((root / edition.folder).glob(f"{edition.day}-*.md")):
             post = frontmatter.loads(source.read_text(encoding="utf-8"))
             page = site.page_for(post["permalink"])
-            site.posts.append(BuiltPost(edition, post["lang"], source, page))
+            lang = post["lang"].split("-")[0]  # Chirpy's posts say ko-KR
+            site.posts.append(BuiltPost(edition, lang, source, page))
     return site

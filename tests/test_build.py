@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_DAYS, fixture_items
+from digest.entries import anchor
 from digest.models import normalize_space, papers_from_items
 from digest.rank import rank
 from helpers import load_post, paper_headings, paragraphs
@@ -36,10 +37,16 @@ def test_every_era_builds_both_languages_in_rank_order(day, hf_server, run, writ
         assert post["render_with_liquid"] is False
         headings = paper_headings(path)
         assert headings == [f"{i}. {p.title}" for i, p in enumerate(expected, start=1)]
-        # Every abstract survives Markdown intact, as its own paragraph.
+        # Every full entry's abstract survives Markdown intact, as its own paragraph; a
+        # compact entry (rank 16 on, at the default daily.detail_papers) has none.
         text = paragraphs(path)
-        for paper in expected:
-            assert paper.abstract in text
+        for rank_no, paper in enumerate(expected, start=1):
+            assert (paper.abstract in text) is (rank_no <= 15)
+        # Every paper is in the ranking table, linked to its entry, in rank order.
+        body = post.content
+        links = [f"](#{anchor(p.id)})" for p in expected]
+        assert [body.index(link) for link in links] == sorted(body.index(x) for x in links)
+        assert all(body.count(f"{{#{anchor(p.id)}}}") == 1 for p in expected)
 
 
 def test_titles_are_whitespace_normalised_and_exact(hf_server, run, write_config, tmp_path):
@@ -53,6 +60,17 @@ def test_titles_are_whitespace_normalised_and_exact(hf_server, run, write_config
     )
 
 
+ORGANIZATIONS = [
+    "Tsinghua University",
+    "TongyiLab",
+    "Google",
+    "AI45Research",
+    "BMW LLM Research Group",
+    "University of Michigan",
+    "Yale NLP Lab",
+]
+
+
 def test_front_matter_is_exact(hf_server, run, write_config, tmp_path):
     write_config('author: "lim4349"\ncategories: [Daily Papers, 일간]\n')
     assert run("build", "--date", "2026-02-20").code == 0
@@ -62,18 +80,38 @@ def test_front_matter_is_exact(hf_server, run, write_config, tmp_path):
         "title": "Hugging Face 일간 논문 - 2026-02-20",
         "date": "2026-02-20 09:00:00 +0900",
         "categories": ["Daily Papers", "일간"],
-        "tags": ["huggingface", "papers", "daily", "ai"],
+        # The fixed tags, then the papers' keywords and organizations most of them share.
+        "tags": [
+            "huggingface",
+            "papers",
+            "daily",
+            "ai",
+            "latent-representations",
+            "google",
+            "large-language-models",
+            "sparse-attention",
+            "diffusion-models",
+            "top-k",
+            "top-p",
+            "trainable-sparse-attention",
+        ],
         "author": "lim4349",
         "description": "2026-02-20 Hugging Face Daily Papers에 올라온 논문 13편, 좋아요 순.",
         "lang": "ko",
         "lang_ref": "daily-papers-2026-02-20",
         "permalink": "/posts/daily-papers-2026-02-20-ko/",
         "translations": {"en": "/posts/daily-papers-2026-02-20-en/"},
+        "organizations": ORGANIZATIONS,
+        "keywords": ko.metadata["keywords"],
         "papers": 13,
         # The fake API's Date header (07:45 UTC) in the blog's time zone.
         "upvotes_as_of": "2026-02-20 16:45:00 +0900",
         "render_with_liquid": False,
     }
+    # The 30 keywords most papers share (a tie to the better-ranked paper), as written.
+    keywords = ko.metadata["keywords"]
+    assert len(keywords) == 30 and len(set(keywords)) == 30
+    assert keywords[:3] == ["latent representations", "sparse attention", "diffusion models"]
 
 
 def test_languages_link_each_other(hf_server, run, write_config, tmp_path):
@@ -84,7 +122,7 @@ def test_languages_link_each_other(hf_server, run, write_config, tmp_path):
     assert "[한국어](../daily-papers-2026-02-20-ko/)" in en
 
 
-def test_affiliations_come_from_the_api_or_say_unknown(hf_server, run, write_config, tmp_path):
+def test_affiliations_are_the_hf_organization_or_left_out(hf_server, run, write_config, tmp_path):
     write_config()
     assert run("build", "--date", "2026-02-20").code == 0
     by_lang = {
@@ -94,14 +132,18 @@ def test_affiliations_come_from_the_api_or_say_unknown(hf_server, run, write_con
     for rank_no, paper in enumerate(expected_order("2026-02-20"), start=1):
         ko_section, en_section = sections["ko"][rank_no - 1], sections["en"][rank_no - 1]
         assert ko_section.startswith(f"{rank_no}. ") and en_section.startswith(f"{rank_no}. ")
+        # The meta line names the organization that claimed the paper on HF, or says nothing
+        # (no guess); the ranking table shows a dash.
         if paper.organization:
-            assert f"기관: {paper.organization}\n" in ko_section
-            assert f"Affiliation: {paper.organization}\n" in en_section
+            assert f" · 🏛️ HF 조직: {paper.organization}\n" in ko_section
+            assert f" · 🏛️ HF organization: {paper.organization}\n" in en_section
         else:
-            assert "기관: 알 수 없음\n" in ko_section
-            assert "Affiliation: unknown\n" in en_section
+            assert "🏛️" not in ko_section and "🏛️" not in en_section
+        mark = paper.organization or "\u2013"
+        assert f"(#{anchor(paper.id)}) | {paper.upvotes} | {mark} |" in by_lang["ko"]
     assert "Tsinghua University\n" in by_lang["en"]
-    assert by_lang["en"].count("Affiliation: unknown") == 5
+    assert by_lang["en"].count("| \u2013 |") == 5
+    assert "unknown" not in by_lang["en"] and "알 수 없음" not in by_lang["ko"]
 
 
 def test_korean_text_is_utf8_bytes(hf_server, run, write_config, tmp_path):

@@ -27,7 +27,8 @@ def test_shipped_config_documents_every_key():
     skip = ("source", "titles", "descriptions", "api")
     fields = {f for f in Config.__dataclass_fields__ if f not in skip}
     assert fields <= documented
-    assert set(raw["daily"]) == {"title", "description", "categories", "tags", "max_papers"}
+    daily = {"title", "description", "categories", "tags", "max_papers", "detail_papers"}
+    assert set(raw["daily"]) == daily
     for key in raw:
         # Each top-level key has a comment line right above it (or above its block).
         assert "\n# " in text.split(f"\n{key}:")[0][-400:], key

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import frontmatter
 import pytest
 
 from helpers import load_post
@@ -20,6 +21,8 @@ CHIRPY_KEYS = {
     "title", "date", "categories", "tags", "author", "authors", "description", "image", "pin",
     "math", "toc", "comments", "mermaid", "media_subpath", "render_with_liquid", "permalink",
     "lang", "lang_ref", "translations", "papers", "upvotes_as_of",
+    # digest site's organization and keyword pages (Jekyll and Chirpy ignore them).
+    "organizations", "keywords",
 }  # fmt: skip
 
 
@@ -71,7 +74,10 @@ def test_chirpy_posts_follow_chirpys_rules(chirpy_posts):
     for path in chirpy_posts:
         post = load_post(path)
         assert chirpy_problems(post.metadata, post.content) == [], path.name
-        assert post["tags"] == ["huggingface", "papers", "ai"]  # configured as HuggingFace, …
+        # Configured as HuggingFace, …; then ASCII slugs of the papers' keywords and organizations.
+        assert post["tags"][:3] == ["huggingface", "papers", "ai"]
+        assert 3 < len(post["tags"]) <= 3 + 8
+        assert post["lang"] == {"ko": "ko-KR", "en": "en"}[path.stem.rsplit("-", 1)[1]]
         assert post["author"] == "hf_digest" and post["pin"] is True
         assert post["permalink"].startswith("/chirpy/")
 
@@ -89,11 +95,18 @@ def test_chirpy_image_is_the_best_ranked_thumbnail(chirpy_posts):
 
 def test_no_api_text_in_front_matter(chirpy_posts):
     """Themes print front matter unescaped (Chirpy's description, image alt): digest writes
-    only its own words there."""
+    only its own words there, but for the names digest site lists (`organizations`,
+    `keywords`), which carry no markup character at all, and tags slugged from them."""
     for path in chirpy_posts:
-        head = path.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+        post = load_post(path)
+        names = [*post.get("organizations", []), *post.get("keywords", [])]
+        assert all(not set(name) & set("<>&\"'{}$\\`|") for name in names), path.name
+        for key in ("organizations", "keywords"):
+            post.metadata.pop(key, None)
+        head = frontmatter.dumps(post).split("\n---\n", 1)[0]
         for hostile in ("<script", "{{", "{%", "Attention", "snake_case", "한국어 제목"):
             assert hostile not in head, (path.name, hostile)
+        assert all(re.fullmatch(r"[a-z0-9-]+", tag) for tag in post["tags"]), path.name
 
 
 def test_the_rule_check_catches_each_broken_rule():
@@ -120,5 +133,18 @@ def test_minima_posts_name_their_layout(hf_server, run, write_config, tmp_path):
     for path in (tmp_path / "_posts").glob("*.md"):
         post = load_post(path)
         assert post["layout"] == "post"  # minima has no default layout for posts
-        assert post["tags"] == ["HuggingFace"]  # minima keeps tags as configured
+        assert post["tags"][0] == "HuggingFace"  # minima keeps tags as configured
+        assert post["lang"] in ("ko", "en")
         assert "pin" not in post and "image" not in post and "math" not in post
+
+
+def test_chirpy_keys_pass_through_from_the_config(hf_server, run, write_config, tmp_path):
+    write_config(CHIRPY + "toc: true\ncomments: false\nmedia_subpath: /assets/img/papers\n")
+    assert run("build", "--date", "2026-02-20").code == 0
+    for path in sorted((tmp_path / "_posts").glob("*.md")):
+        post = load_post(path)
+        assert (post["toc"], post["comments"]) == (True, False)
+        assert post["media_subpath"] == "/assets/img/papers"
+    write_config("toc: true\n")  # minima: Chirpy's keys are not written
+    assert run("build", "--date", "2026-02-20").code == 0
+    assert all("toc" not in load_post(p).metadata for p in (tmp_path / "_posts").glob("*.md"))

@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 import pytest
 
+from digest.entries import anchor
 from digest.models import Paper
 from helpers import visible_text
 from jekyll_site import (
@@ -37,16 +38,14 @@ pytestmark = pytest.mark.jekyll
 READS_AS: dict[str, str] = json.loads((ADVERSARIAL / "reads_as.json").read_text(encoding="utf-8"))
 LABELS = {
     "en": {
-        "org": "🏛️ Affiliation: ",
-        "unknown": "unknown",
+        "org": " · 🏛️ HF organization: ",
         "authors": "✍️ Authors: ",
         "more": " and {n} more",
         "tldr": "💡 TL;DR: ",
         "keywords": "🏷️ Keywords: ",
     },
     "ko": {
-        "org": "🏛️ 기관: ",
-        "unknown": "알 수 없음",
+        "org": " · 🏛️ HF 조직: ",
         "authors": "✍️ 저자: ",
         "more": " 외 {n}명",
         "tldr": "💡 한 줄 요약 (TL;DR): ",
@@ -54,6 +53,7 @@ LABELS = {
     },
 }
 MAX_AUTHORS = 5  # the default max_authors
+DETAIL = 15  # the default daily.detail_papers: later ranks get a compact entry
 POST_IDS = [f"{e.name}-{lang}" for e in EDITIONS for lang in ("ko", "en")]
 
 
@@ -85,15 +85,18 @@ def read(paper_text: str) -> str:
     return READS_AS.get(paper_text, " ".join(paper_text.split()))
 
 
-def expected_items(paper: Paper, lang: str) -> list[str]:
+def expected_items(paper: Paper, lang: str, rank: int) -> list[str]:
+    """Text each found in one list item of the paper's entry."""
     labels = LABELS[lang]
-    shown = [labels["org"] + (paper.organization or labels["unknown"])]
+    shown = [labels["org"] + paper.organization] if paper.organization else []
+    if paper.ai_summary:
+        shown.append(labels["tldr"] + read(paper.ai_summary))
+    if rank > DETAIL:
+        return shown
     if paper.authors:
         more = len(paper.authors) - MAX_AUTHORS
         suffix = labels["more"].format(n=more) if more > 0 else ""
         shown.append(labels["authors"] + ", ".join(paper.authors[:MAX_AUTHORS]) + suffix)
-    if paper.ai_summary:
-        shown.append(labels["tldr"] + read(paper.ai_summary))
     if paper.keywords:
         shown.append(labels["keywords"] + ", ".join(paper.keywords))
     return shown
@@ -161,27 +164,38 @@ def test_every_post_is_a_page_at_its_permalink(site):
 
 def test_titles_and_text_are_exact_in_rank_order(built):
     papers = built.edition.papers()
-    found = sections(content_of(built.html))
+    content = content_of(built.html)
+    found = sections(content)
     assert len(found) == len(papers) == built.post["papers"]
+    # The ranking table before the entries: every paper once, in order, linked to its entry.
+    table = content.split("<table>")[1].split("</table>")[0]
+    assert content.index("<table>") < content.index("<h3 ")
+    rows = re.findall(r'<a href="#([\w-]+)">(.*?)</a>', table, re.S)
+    assert [(i, visible_text(t)) for i, t in rows] == [(anchor(p.id), p.title) for p in papers]
     for rank, (paper, section) in enumerate(zip(papers, found, strict=True), start=1):
-        heading = re.match(r"<h3 [^>]*>(.*?)</h3>", section, re.S).group(1)
-        assert visible_text(heading) == f"{rank}. {paper.title}"
+        heading = re.match(r'<h3 id="([\w-]+)">(.*?)</h3>', section, re.S)
+        assert heading.group(1) == anchor(paper.id)  # kramdown read the {#id}
+        assert visible_text(heading.group(2)) == f"{rank}. {paper.title}"
         items = [visible_text(li) for li in re.findall(r"<li>(.*?)</li>", section, re.S)]
-        for expected in expected_items(paper, built.lang):
-            assert expected in items, (paper.id, expected, items)
-        if paper.abstract:
+        for expected in expected_items(paper, built.lang, rank):
+            assert any(expected in item for item in items), (paper.id, expected, items)
+        if not paper.organization:
+            assert "🏛️" not in section
+        if paper.abstract and rank <= DETAIL:
             assert abstract_of(section) == read(paper.abstract), paper.id
 
 
 def test_no_markup_comes_from_the_data(built):
     content = content_of(built.html)
-    for tag in ("<script", "<table", "<em", "<img", "<b>", "<code", "<pre", "<hr", "<del"):
+    for tag in ("<script", "<em", "<img", "<b>", "<code", "<pre", "<hr", "<del"):
         assert tag not in content, tag
+    assert content.count("<table") == 1  # our ranking table; none from a `|` in the data
     # Our own: bold count and abstract labels, links, and the element around each `$` of prose.
-    assert content.count("<strong>") == 1 + sum(1 for p in built.edition.papers() if p.abstract)
+    papers = built.edition.papers()[:DETAIL]
+    assert content.count("<strong>") == 1 + sum(1 for p in papers if p.abstract)
     assert set(re.findall(r"<span[^>]*>.*?</span>", content)) <= {"<span>$</span>"}
     for href in re.findall(r'href="([^"]*)"', content):
-        assert href.startswith(("https://", "../")), href
+        assert href.startswith(("https://", "../", "#arxiv-", "#paper-")), href
         assert not re.search(r'[<>"\s]', html.unescape(href)), href
 
 

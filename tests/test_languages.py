@@ -34,12 +34,13 @@ def test_a_new_language_is_one_file(hf_server, run, write_config, tmp_path):
     assert "論文 **13 本**を、いいねの多い順に" in day.content
     assert "- 👍 いいね " in day.content and "**概要 (Abstract)**" in day.content
     week = load_post(tmp_path / "_posts" / "2026-02-22-weekly-papers-2026-w08-xx.md")
-    assert week.metadata["title"] == "Hugging Face 週間論文 - 2026-W08"
+    name = "2026年2月第4週\uff082月16日\u201322日\uff09"  # full-width brackets, an en dash
+    assert week.metadata["title"] == f"Hugging Face 週間論文 - {name}"
     en = load_post(tmp_path / "_posts" / "2026-02-20-daily-papers-2026-02-20-en.md")
     assert "[Nihongo](../daily-papers-2026-02-20-xx/)" in en.content
     assert run("site").code == 0
     home = (tmp_path / "_site" / "xx" / "index.html").read_text(encoding="utf-8")
-    assert "最新のダイジェスト" in home and "Hugging Face デイリー論文" in home
+    assert "日刊ダイジェスト" in home and "Hugging Face デイリー論文" in home
 
 
 def test_a_users_file_for_a_shipped_language_changes_only_its_words(
@@ -51,5 +52,5 @@ def test_a_users_file_for_a_shipped_language_changes_only_its_words(
     write_config("languages: [en]\ntemplates_dir: mine\n")
     assert run("build", "--date", "2026-02-20").code == 0
     post = load_post(tmp_path / "_posts" / "2026-02-20-daily-papers-2026-02-20-en.md")
-    assert "- 🏛️ Lab: " in post.content and "Affiliation" not in post.content
+    assert " · 🏛️ Lab: " in post.content and "HF organization" not in post.content
     assert post.metadata["title"] == "Hugging Face Daily Papers - 2026-02-20"

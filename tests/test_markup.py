@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from digest.site.markup import has_math, safe_link, to_html, to_html_many
@@ -21,7 +23,10 @@ RIGHT = '<{0} style="text-align: right;">1</{0}>'
         ("[x](JaVa\tScRiPt:alert(1))", "<p><a>x</a></p>"),
         ("[x](<javascript:alert(1)>)", "<p><a>x</a></p>"),
         ("[r]: javascript:alert(1)\n\n[x][r]", "<p><a>x</a></p>"),
-        ("![x](data:image/svg+xml,<svg onload=alert(1)>)", '<p><img alt="x"></p>'),
+        (
+            "![x](data:image/svg+xml,<svg onload=alert(1)>)",
+            '<p><img alt="x" decoding="async" loading="lazy"></p>',
+        ),
         ("<javascript:alert(1)>", "<p>&lt;javascript:alert(1)&gt;</p>"),
         (
             "[ok](../a/ 'T') [m](mailto:a@b.c)",
@@ -99,3 +104,28 @@ def test_speed_ups_change_nothing():
     sources += [p.read_text(encoding="utf-8") for p in sorted(HOSTILE.iterdir())]
     for source in sources:
         assert to_html(source) == plain.reset().convert(source), source[:80]
+
+
+REAL_DOLLAR = "a total training cost of only $7,800"  # an abstract's own words
+
+
+def test_a_dollar_of_prose_is_a_plain_dollar_in_its_own_element():
+    from digest.escape import escape_markdown
+
+    page = to_html(escape_markdown(REAL_DOLLAR + " or $5 and $10"))
+    # Shown as `$`, never as the text `<span>$</span>`; each in an element MathJax cannot pair.
+    assert "&lt;" not in page and "&amp;#36;" not in page
+    assert page == (
+        "<p>a total training cost of only <span>$</span>7,800 or <span>$</span>5 and "
+        "<span>$</span>10</p>"
+    )
+    assert re.sub(r"<span>\$</span>", "", page).count("$") == 0
+    assert not has_math(page) and not has_math(escape_markdown(REAL_DOLLAR))
+
+
+def test_the_dollar_element_is_only_read_outside_code():
+    assert to_html("`<span>&#36;</span>`") == (
+        "<p><code>&lt;span&gt;&amp;#36;&lt;/span&gt;</code></p>"
+    )
+    # Any other raw HTML is still text.
+    assert to_html("<span>x</span>") == "<p>&lt;span&gt;x&lt;/span&gt;</p>"

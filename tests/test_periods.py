@@ -68,10 +68,13 @@ def test_weekly_post_from_the_api(hf_server, run, write_config, tmp_path):
     en = load_post(weekly(tmp_path, "en"))
     assert en.metadata == {
         "layout": "post",
-        "title": "Hugging Face Weekly Papers - 2026-W08",
+        # W08 ends on Sunday 22 February, in the fourth row of February's calendar.
+        "title": "Hugging Face Weekly Papers - Fourth week of February 2026 (February 16\u201322)",
         "date": "2026-02-22 09:00:00 +0900",
         "categories": ["Weekly Papers"],
-        "tags": ["huggingface", "papers", "weekly", "ai"],
+        "tags": en.metadata["tags"],
+        "organizations": en.metadata["organizations"],
+        "keywords": en.metadata["keywords"],
         "author": "lim4349",
         "lang": "en",
         "lang_ref": "weekly-papers-2026-w08",
@@ -86,9 +89,15 @@ def test_weekly_post_from_the_api(hf_server, run, write_config, tmp_path):
     assert paper_headings(weekly(tmp_path, "en")) == [
         f"{i}. {p.title}" for i, p in enumerate(expected, start=1)
     ]
+    assert en.metadata["tags"][:4] == ["huggingface", "papers", "weekly", "ai"]
+    # Each paper's day, linked to that day's post (a sibling page under /posts/).
+    assert en.content.count(" · 📅 Listed: [2026-02-20](../daily-papers-2026-02-20-en/)") == 13
     ko = weekly(tmp_path, "ko").read_text(encoding="utf-8")
     assert "[English](../weekly-papers-2026-w08-en/)" in ko
-    assert load_post(weekly(tmp_path, "ko"))["title"] == "Hugging Face 주간 논문 - 2026-W08"
+    assert "📅 올라온 날: [2026-02-20](../daily-papers-2026-02-20-ko/)" in ko
+    title = "Hugging Face 주간 논문 - 2026년 2월 넷째 주 (2월 16일\u201322일)"
+    assert load_post(weekly(tmp_path, "ko"))["title"] == title
+    assert "\n2026년 2월 넷째 주 (2월 16일\u201322일) Hugging Face Daily Papers에 올라온" in ko
     assert (tmp_path / "_archive/daily_papers/2026-W08.json").is_file()
 
 
@@ -129,7 +138,7 @@ def test_offline_month_put_together_from_archived_days(hf_server, run, write_con
     assert load_post(post)["upvotes_as_of"] == "2026-02-28 16:45:00 +0900"  # the last day's
     text = post.read_text(encoding="utf-8")
     assert "counted when each day was fetched, the last on 2026-02-28 16:45 KST" in text
-    assert "in 2026-02 (2026-02-01 to 2026-02-28)" in text
+    assert "Hugging Face Daily Papers, February 2026: the **" in text
 
 
 def test_offline_period_with_days_missing(hf_server, run, write_config, tmp_path):
@@ -149,7 +158,7 @@ def test_a_period_keeps_its_best_papers(hf_server, run, write_config, tmp_path):
     write_config("weekly:\n  max_papers: 3\n")
     assert run("build", "--week", "2026-W08").code == 0
     text = weekly(tmp_path, "en").read_text(encoding="utf-8")
-    assert "The 3 most upvoted of the **13 papers** posted" in text
+    assert "the 3 most upvoted of the **13 papers** posted" in text
     assert len(paper_headings(weekly(tmp_path, "en"))) == 3
 
 

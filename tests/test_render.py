@@ -97,7 +97,7 @@ def test_hostile_text_in_every_field(text):
     visible = html.unescape(re.sub(r"<[^>]+>", "", rendered))
     clean = " ".join(text.split())
     assert f"1. {clean}" in visible
-    assert f"Affiliation: {clean}" in visible
+    assert f"HF organization: {clean}" in visible
     assert f"TL;DR: {READS_AS_MATH.get(text, clean)}" in visible
     assert f"\n{READS_AS_MATH.get(text, clean)}" in visible  # the abstract
     assert parsed.get("math", False) is (text in READS_AS_MATH)

@@ -48,12 +48,13 @@ def test_site_has_every_page(golden_site, run):
     assert (golden_site / "assets" / "site.css").is_file()
 
 
-def test_home_shows_the_latest_digest_and_lists_the_rest(golden_site):
+def test_home_lists_the_daily_digests_newest_first(golden_site):
     home = page(golden_site, "/")
     assert '<html lang="ko">' in home
-    assert "Hugging Face 일간 논문 - 2026-02-20" in home
-    assert "SpargeAttention2" in home  # the latest digest in full
-    assert "daily-papers-2025-06-10-ko/" in home and "daily-papers-2024-06-20-ko/" in home
+    listed = re.findall(r'<a href="posts/(daily-papers-[\d-]+-ko)/">', home)
+    assert listed == [f"daily-papers-{day}-ko" for day in reversed(DAYS)]
+    assert "SpargeAttention2" not in home  # a list, not the latest post in full (333 KB)
+    assert len(home.encode()) < 8_000
     en = page(golden_site, "/en/")
     assert '<html lang="en">' in en and "Hugging Face Daily Papers - 2026-02-20" in en
 
@@ -62,13 +63,17 @@ def test_digest_page_shows_every_paper_in_order(golden_site):
     for day in DAYS:
         for lang in ("ko", "en"):
             post = GOLDEN / f"{day}-daily-papers-{day}-{lang}.md"
-            headings = re.findall(r"^### (.+)$", load_post(post).content, flags=re.M)
+            headings = re.findall(r"^### (.+) \{#([\w-]+)\}$", load_post(post).content, flags=re.M)
             shown = re.findall(
-                r"<h3>(.*?)</h3>", page(golden_site, f"/posts/daily-papers-{day}-{lang}/")
+                r'<h3 id="([\w-]+)">(.*?)</h3>',
+                page(golden_site, f"/posts/daily-papers-{day}-{lang}/"),
             )
-            assert [html.unescape(h) for h in shown] == [
-                html.unescape(re.sub(r"\\(.)", r"\1", h)) for h in headings
+            # Each heading with kramdown's {#id} as its id, so the ranking table's links land.
+            assert [(i, html.unescape(h)) for i, h in shown] == [
+                (i, html.unescape(re.sub(r"\\(.)", r"\1", h))) for h, i in headings
             ]
+            table = page(golden_site, f"/posts/daily-papers-{day}-{lang}/").split("<table>")[1]
+            assert re.findall(r'href="#([\w-]+)"', table) == [i for _, i in headings]
 
 
 def test_every_local_link_resolves_and_is_relative(golden_site):
@@ -120,7 +125,11 @@ def test_feeds_are_valid_atom_with_relative_links(golden_site):
         ]
         assert len({e.id for e in feed.entries}) == 3
         assert feed.entries[0].published.startswith("2026-02-20T09:00:00+09:00")
-        assert "SpargeAttention2" in feed.entries[0].content[0].value
+        # Summary-sized: its first five papers, linked to their entries, and a link to the post.
+        content = feed.entries[0].content[0].value
+        assert "SpargeAttention2" in content and "#arxiv-2602-13515" in content
+        assert "Many training-free sparse attention" not in content and len(content) < 3000
+        assert {"ko": "논문 13편 모두", "en": "All 13 papers"}[lang] in content
 
 
 def test_feed_with_base_url_is_absolute(tmp_path, run, write_config):
@@ -133,8 +142,8 @@ def test_feed_with_base_url_is_absolute(tmp_path, run, write_config):
     first = feed.entries[0]
     assert first.link == "https://example.org/papers/posts/daily-papers-2026-02-20-en/"
     assert first.id == first.link
-    # Links inside the content resolve against the post, not the feed.
-    assert 'href="https://example.org/papers/posts/daily-papers-2026-02-20-ko/"' in (
+    # Links inside the content are absolute too.
+    assert 'href="https://example.org/papers/posts/daily-papers-2026-02-20-en/"' in (
         first.content[0].value
     )
     home = (tmp_path / "_site" / "en" / "index.html").read_text(encoding="utf-8")
@@ -159,10 +168,16 @@ def test_hostile_posts_cannot_inject_markup(hostile_site):
             assert not name.startswith("on"), f"{path}: {tag} {name}={value}"
             if name in ("href", "src"):
                 assert not re.match(r"\s*(javascript|data|vbscript):", value or "", re.I), path
-        # Our own scripts only: the MathJax config and MathJax itself.
+        # Our own scripts only: the MathJax config, MathJax itself and the search.
         for script in parsed.scripts:
-            assert script.get("src", "").endswith(("mathjax-config.js", "tex-chtml.js")), path
-        assert "__pwned" not in "".join(v or "" for _, n, v in parsed.attributes if n != "href")
+            src = script.get("src", "")
+            assert src.endswith(("mathjax-config.js", "tex-chtml.js", "assets/search.js")), path
+        # A page's title and description are text in <meta content>; nowhere else.
+        for tag, name, _ in parsed.attributes:
+            if tag == "meta":
+                assert name in ("charset", "name", "content", "property", "http-equiv"), path
+        shown = (v or "" for t, n, v in parsed.attributes if n != "href" and t != "meta")
+        assert "__pwned" not in "".join(shown)
     hostile = (site / "posts" / "hostile" / "index.html").read_text(encoding="utf-8")
     visible = html.unescape(text_of(hostile))
     assert "<script>window.__pwned = 'title'</script>" in visible  # shown, as typed

@@ -115,6 +115,17 @@ class Config:
         boolean,
         "true: pin every post to the top of Chirpy's home page (flavour: chirpy only).",
     )
+    toc: bool | None = setting(
+        None, optional(boolean), "Chirpy's table of contents per post; null: the site's default."
+    )
+    comments: bool | None = setting(
+        None, optional(boolean), "Chirpy's comments per post; null: the site's default."
+    )
+    media_subpath: str | None = setting(
+        None,
+        optional(nonempty),
+        "Chirpy's media_subpath (a folder or URL its relative images are under); null: none.",
+    )
     min_upvotes: int = setting(0, integer(0), "Leave out papers with fewer upvotes than this.")
     max_authors: int = setting(5, integer(1), 'Authors listed per paper before "and N more".')
     permalink: str | None = setting(

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from digest import texmath
+from digest.entries import group_digits
 from digest.models import normalize_space
 
 
@@ -18,17 +19,19 @@ class SafeMarkdown(str):
 
 # Escaping untrusted text for both kramdown (Jekyll) and Python-Markdown: backslash escapes
 # where both parsers honour them, HTML entities for the rest. `{` and `}` become entities so
-# `{{`/`{%` never reach Liquid even where render_with_liquid is unsupported (Jekyll 3).
+# `{{`/`{%` never reach Liquid even where render_with_liquid is unsupported (Jekyll 3). `'` is
+# kept as typed: no Markdown reads it as syntax (kramdown's default smart_quotes curls it, as
+# it does every apostrophe of the blog; the example site's `smart_quotes` keeps it straight).
 _BACKSLASHED = "\\`*_[]#"
 _ENTITIES = {
     "&": "&amp;",
     "<": "&lt;",
     ">": "&gt;",
     '"': "&quot;",
-    "'": "&#39;",
     "|": "&#124;",
     # MathJax reads the page, not the Markdown: where it takes `$` as a delimiter (Chirpy does),
-    # two dollars of prose would become math. An element of its own keeps each one apart.
+    # two dollars of prose would become math. An element of its own keeps each one apart;
+    # `digest site` reads this exact element as one (site.markup.ESCAPED_DOLLAR).
     "$": "<span>&#36;</span>",
     "{": "&#123;",
     "}": "&#125;",
@@ -92,9 +95,15 @@ def fill_filter(words: str, **values: Any) -> SafeMarkdown:
     return SafeMarkdown(words.format(**{name: finalize(v) for name, v in values.items()}))
 
 
-def count_filter(words: str | dict[str, str], n: int) -> SafeMarkdown:
-    """`{{ words.upvote_count | count(n) }}`: the words for n, in their `one` or `other` form
-    when the language has forms ("1 upvote", "2 upvotes"), with n in `{n}`."""
+def count_filter(words: str | dict[str, str], n: int, separator: str = ",") -> SafeMarkdown:
+    """`{{ words.upvote_count | count(n, words.digit_separator) }}`: the words for n, in their
+    `one` or `other` form when the language has forms ("1 upvote", "2 upvotes"), with n in
+    `{n}`, its digits grouped ("2,618")."""
     if isinstance(words, dict):
         words = words["one"] if n == 1 and "one" in words else words["other"]
-    return fill_filter(words, n=n)
+    return fill_filter(words, n=digits_filter(n, separator))
+
+
+def digits_filter(n: int, separator: str = ",") -> SafeMarkdown:
+    """`{{ stars | digits(words.digit_separator) }}`: `2618` as `2,618`."""
+    return SafeMarkdown(escape_markdown(group_digits(n, separator)))

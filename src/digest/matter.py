@@ -1,10 +1,12 @@
 """Front matter: what a post's YAML header says (by code, never templated), written in the
-theme's conventions and read back. No text from the API is ever in it."""
+theme's conventions and read back. The only text from the API in it is the `organizations` and
+`keywords` lists (quoted YAML strings the site reads; themes do not print them) and tags
+slugged from them (lowercase ASCII)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, time
 from functools import lru_cache
 from typing import Any
@@ -13,6 +15,7 @@ import yaml
 
 from digest.config import Config
 from digest.editions import Edition
+from digest.entries import ascii_slug, edition_name, post_tags
 from digest.escape import SafeMarkdown, safe_url
 from digest.models import Paper
 
@@ -20,6 +23,15 @@ SNAPSHOT_KEY = "upvotes_as_of"
 COUNT_KEY = "papers"
 FRONT_MATTER_TIME = "%Y-%m-%d %H:%M:%S %z"
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?")
+# Tags from the papers (their keywords and organizations, most shared first) after the fixed
+# ones: enough for tag pages to mean something, few enough for a tag cloud.
+PAPER_TAGS = 8
+KEYWORDS = 30  # `keywords` in the front matter: the most shared (the site makes a page of each)
+# A name goes into the front matter only without markup characters: a theme that printed the
+# list unescaped would still print only text. Real names almost never have one ("R&D" is left
+# out, not mangled); the papers' entries keep every name as written.
+_MARKUP = re.compile(r"[<>&\"'{}$\\`|]")
+_NAME_LENGTH = 100
 
 
 def permalink(config: Config, edition: Edition, lang: str) -> str | None:
@@ -31,11 +43,13 @@ def post_datetime(config: Config, edition: Edition) -> datetime:
     return datetime.combine(edition.end, time.fromisoformat(config.post_time), tzinfo=config.tz)
 
 
-def fill(pattern: str, edition: Edition, count: int) -> str:
-    """A configured title or description with its placeholders filled."""
+def fill(pattern: str, edition: Edition, count: int, name: str = "") -> str:
+    """A configured title or description with its placeholders filled; `name` is the edition
+    as a person says it (entries.edition_name)."""
     return pattern.format(
         date=edition.end.isoformat(),
         period=edition.key,
+        name=name or edition.key,
         start=edition.start.isoformat(),
         end=edition.end.isoformat(),
         count=count,
@@ -73,15 +87,17 @@ def front_matter(
     count = len(papers)
     # Chirpy sets `layout: post` for posts itself and documents leaving it out; minima needs it.
     matter: dict[str, Any] = {} if chirpy else {"layout": "post"}
-    matter["title"] = fill(words["title"], edition, count)
+    name = edition_name(edition, words)
+    matter["title"] = fill(words["title"], edition, count, name)
     matter["date"] = post_datetime(config, edition).strftime(FRONT_MATTER_TIME)
     matter["categories"] = list(settings.categories)
     # Chirpy: "TAG names should always be lowercase" (its tag pages are per exact name).
-    matter["tags"] = [tag.lower() for tag in settings.tags] if chirpy else list(settings.tags)
+    fixed = [tag.lower() for tag in settings.tags] if chirpy else list(settings.tags)
+    matter["tags"] = fixed + _paper_tags(fixed, papers)
     if config.author:
         matter["author"] = config.author
     if words.get("description"):
-        matter["description"] = fill(words["description"], edition, count)
+        matter["description"] = fill(words["description"], edition, count, name)
     image = _image(config, papers)
     if image:
         matter["image"] = image
@@ -89,7 +105,12 @@ def front_matter(
         matter["pin"] = True
     if has_math:
         matter["math"] = True  # Chirpy loads MathJax only for posts that ask
-    matter["lang"] = lang
+    # Chirpy's locale files are named ko-KR, ja-JP: `lang: ko` falls back to the site's.
+    matter["lang"] = str(words.get("chirpy_lang") or lang) if chirpy else lang
+    if chirpy:
+        for key in ("toc", "comments", "media_subpath"):
+            if getattr(config, key) is not None:
+                matter[key] = getattr(config, key)
     matter["lang_ref"] = edition.ref
     if not edition.is_day:
         matter["period"] = edition.key
@@ -99,11 +120,42 @@ def front_matter(
     others = [other for other in config.languages if other != lang]
     if others and config.permalink:
         matter["translations"] = {other: permalink(config, edition, other) for other in others}
+    organizations = _plain(p.organization for p in papers if p.organization)
+    if organizations:
+        matter["organizations"] = organizations
+    keywords = _shared_keywords(papers)
+    if keywords:
+        matter["keywords"] = keywords
     matter[COUNT_KEY] = count
     matter[SNAPSHOT_KEY] = snapshot.astimezone(config.tz).strftime(FRONT_MATTER_TIME)
     # Titles and abstracts are data, not templates: Liquid must never run on them.
     matter["render_with_liquid"] = False
     return matter
+
+
+def _paper_tags(fixed: Sequence[str], papers: Sequence[Paper]) -> list[str]:
+    """The papers' tags after the fixed ones (which stay as configured): ASCII slugs, so
+    Chirpy's tag pages work; none that a fixed tag already is."""
+    taken = set(fixed) | {ascii_slug(tag) for tag in fixed}
+    return [tag for tag in post_tags(fixed, papers, PAPER_TAGS) if tag not in taken]
+
+
+def _plain(names: Iterable[str]) -> list[str]:
+    """Each name once, in order, leaving out any with a markup character or too long."""
+    return [
+        name
+        for name in dict.fromkeys(names)
+        if len(name) <= _NAME_LENGTH and not _MARKUP.search(name)
+    ]
+
+
+def _shared_keywords(papers: Sequence[Paper]) -> list[str]:
+    """The keywords most papers share (ties to the better-ranked paper), as written."""
+    counts: dict[str, int] = {}
+    for paper in papers:
+        for word in _plain(paper.keywords):
+            counts[word] = counts.get(word, 0) + 1
+    return sorted(counts, key=lambda word: -counts[word])[:KEYWORDS]
 
 
 # libyaml's emitter when PyYAML has it (the one Ruby's YAML is built on, and 10x faster); the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,6 +41,7 @@ class Paper:
     github_stars: int | None = None
     project_page: str | None = None
     thumbnail: str | None = None
+    day: date | None = None  # the day it was put on Daily Papers (UTC): a week's post links it
 
     @property
     def hf_url(self) -> str:
@@ -148,7 +150,17 @@ def paper_from_item(item: Mapping[str, Any]) -> Paper:
         github_stars=_count(stars) if _is_number(stars) else None,
         project_page=_url(paper.get("projectPage")),
         thumbnail=_url(item.get("thumbnail")),
+        day=_day(paper.get("submittedOnDailyAt")),
     )
+
+
+def _day(value: Any) -> date | None:
+    """The UTC date of an API time (`2026-02-20T09:12:44.000Z`)."""
+    text = value[:10] if isinstance(value, str) else ""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def has_upvote_count(item: Mapping[str, Any]) -> bool:

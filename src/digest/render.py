@@ -11,16 +11,29 @@ from typing import Any
 
 import jinja2
 
-from digest import editions, languages, templating
+from digest import editions, entries, languages, templating
 from digest.config import Config
 from digest.editions import Edition
 from digest.errors import ConfigError
-from digest.escape import SafeMarkdown, count_filter, fill_filter, finalize, math_filter, safe_url
+from digest.escape import (
+    SafeMarkdown,
+    count_filter,
+    digits_filter,
+    fill_filter,
+    finalize,
+    math_filter,
+    safe_url,
+)
 from digest.matter import dump_front_matter, fill, front_matter
 from digest.models import Paper
 
 TEMPLATE = "post.md"
-_FILTERS = (("math", math_filter), ("fill", fill_filter), ("count", count_filter))
+_FILTERS = (
+    ("math", math_filter),
+    ("fill", fill_filter),
+    ("count", count_filter),
+    ("digits", digits_filter),
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,37 @@ class Entry:
     pdf_url: SafeMarkdown
     github_url: SafeMarkdown | None
     project_url: SafeMarkdown | None
+    anchor: str = ""  # `arxiv-2602-13515`: the entry's id in the page (word characters, -)
+    links: tuple[Link, ...] = ()  # the meta line's: one per distinct URL
+    detail: bool = True  # a full entry (authors, keywords, abstract), else a compact one
+    day: str | None = None  # a week's or month's post: the day it was listed (YYYY-MM-DD)
+    day_url: SafeMarkdown | None = None  # and that day's post
+
+    @property
+    def shown_links(self) -> tuple[Link, ...]:
+        """The meta line's links: a compact entry leaves out the PDF (the arXiv page has it),
+        the bytes of a busy day's post that a reader misses least."""
+        return self.links if self.detail else tuple(x for x in self.links if x.kind != entries.PDF)
+
+    @property
+    def stars(self) -> int | None:
+        """The code link's stars (the ranking table's ⭐), when the API counted them."""
+        return next((link.stars for link in self.links if link.kind == entries.CODE), None)
+
+    @property
+    def heading_id(self) -> SafeMarkdown:
+        """`{#arxiv-2602-13515}`: kramdown's (and the site's) heading id, after the title."""
+        return SafeMarkdown("{#" + self.anchor + "}")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link of the meta line: its kind (`hf`, `arxiv`, `pdf`, `code`, `project`: the
+    template words it), its target, and a code link's stars as the language groups them."""
+
+    kind: str
+    url: SafeMarkdown
+    stars: int | None = None
 
 
 @dataclass(frozen=True)
@@ -124,21 +168,38 @@ def _translations(config: Config, edition: Edition, lang: str) -> list[Translati
     ]
 
 
-def _entries(papers: Sequence[Paper], max_authors: int) -> list[Entry]:
+def _entries(papers: Sequence[Paper], config: Config, edition: Edition, lang: str) -> list[Entry]:
+    detail = config.edition(edition.section).detail_papers
     return [
         Entry(
             rank=rank,
             paper=paper,
-            authors=paper.authors[:max_authors],
-            more_authors=max(len(paper.authors) - max_authors, 0),
+            authors=paper.authors[: config.max_authors],
+            more_authors=max(len(paper.authors) - config.max_authors, 0),
             hf_url=safe_url(paper.hf_url),
             arxiv_url=safe_url(paper.arxiv_url),
             pdf_url=safe_url(paper.pdf_url),
             github_url=safe_url(paper.github_repo) if paper.github_repo else None,
             project_url=safe_url(paper.project_page) if paper.project_page else None,
+            anchor=entries.anchor(paper.id),
+            links=tuple(
+                Link(link.kind, safe_url(link.url), link.stars)
+                for link in entries.paper_links(paper)
+            ),
+            detail=rank <= detail,
+            **_day_of(paper, config, edition, lang),
         )
         for rank, paper in enumerate(papers, start=1)
     ]
+
+
+def _day_of(paper: Paper, config: Config, edition: Edition, lang: str) -> dict[str, Any]:
+    """A week's or month's paper: the day it was listed, linked to that day's post."""
+    if edition.is_day or paper.day is None or not edition.start <= paper.day <= edition.end:
+        return {}
+    day = editions.day(paper.day)
+    url = _link_between(config, edition.slug(lang), day.slug(lang))
+    return {"day": day.key, "day_url": SafeMarkdown(url)}
 
 
 def _snapshot_text(config: Config, snapshot: datetime) -> str:
@@ -162,6 +223,7 @@ def render_post(
     if not isinstance(edition, Edition):
         edition = editions.day(edition)
     words = _words(config, edition, lang)
+    name = entries.edition_name(edition, words)
     context: Mapping[str, Any] = {
         "lang": lang,
         "kind": edition.kind,
@@ -170,11 +232,12 @@ def render_post(
         "period": edition.key,
         "start": edition.start.isoformat(),
         "end": edition.end.isoformat(),
-        "title": fill(words["title"], edition, len(papers)),
+        "title": fill(words["title"], edition, len(papers), name),
         "count": len(papers),
         "total": len(papers) if total is None else total,
         "from_days": from_days,
-        "entries": _entries(papers, config.max_authors),
+        "entries": _entries(papers, config, edition, lang),
+        "name": name,
         "snapshot": _snapshot_text(config, snapshot),
         "translations": _translations(config, edition, lang),
     }

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest.settings import (
+    boolean,
     choice,
     http_url,
     integer,
@@ -21,7 +22,7 @@ from digest.settings import (
 )
 
 DAY_FIELDS = frozenset({"date", "count"})
-PERIOD_FIELDS = frozenset({"period", "start", "end", "count"})
+PERIOD_FIELDS = frozenset({"period", "name", "start", "end", "count"})
 _ANY_LANGUAGE = "A language not named takes its language file's"
 
 
@@ -127,7 +128,15 @@ class SiteSettings:
         "It loads only on pages with math; null: no MathJax, TeX shows as typed.",
     )
     feed_entries: int = setting(20, integer(1), "Newest digests in each language's Atom feed.")
-    recent: int = setting(10, integer(1), 'Digests listed under "recent" on the home pages.')
+    recent: int = setting(
+        10,
+        integer(1),
+        'Daily digests listed under "recent" on the home pages (weekly and monthly ones have '
+        "a list of their own).",
+    )
+    thumbnails: bool = setting(
+        False, boolean, "Each digest's image beside it in the lists, lazy-loaded."
+    )
     cache_dir: Path | None = setting(
         Path(".digest-cache"),
         optional(nonempty),
@@ -157,6 +166,7 @@ class EditionSettings:
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     max_papers: int | None = None
+    detail_papers: int = 0
     titles: Mapping[str, str] = setting({}, titles_with(DAY_FIELDS), "", key="title")
     descriptions: Mapping[str, str] = setting({}, titles_with(DAY_FIELDS), "", key="description")
 
@@ -174,6 +184,12 @@ class DailySettings(EditionSettings):
         optional(integer(1)),
         "At most this many papers per post, best first; null: all of them.",
     )
+    detail_papers: int = setting(
+        15,
+        integer(0),
+        "The best this many papers get a full entry (authors, keywords, abstract); the rest a "
+        "compact one (meta line, TL;DR). All are in the ranking table at the top.",
+    )
     titles: Mapping[str, str] = setting(
         {},
         titles_with(DAY_FIELDS),
@@ -190,10 +206,13 @@ class DailySettings(EditionSettings):
     )
 
 
-def _period_settings(kind: str, example: str, count: int, spread: str) -> type[EditionSettings]:
+def _period_settings(
+    kind: str, example: str, human: str, count: int, spread: str
+) -> type[EditionSettings]:
     """The section of weekly or monthly posts: the same keys, their own defaults."""
     placeholders = (
-        f"Title per language. Placeholders: {{period}} ({example}), {{start}}, {{end}} "
+        f"Title per language. Placeholders: {{period}} ({example}), {{name}} (as a person "
+        f"says it: {human}), {{start}}, {{end}} "
         f"(YYYY-MM-DD), {{count}}. {_ANY_LANGUAGE} {kind}_title."
     )
 
@@ -210,6 +229,12 @@ def _period_settings(kind: str, example: str, count: int, spread: str) -> type[E
             optional(integer(1)),
             f"At most this many papers, best first ({spread}); null: all of them.",
         )
+        detail_papers: int = setting(
+            10,
+            integer(0),
+            "The best this many papers get a full entry (authors, keywords, abstract); the "
+            "rest a compact one (meta line, TL;DR). All are in the ranking table at the top.",
+        )
         titles: Mapping[str, str] = setting(
             {}, titles_with(PERIOD_FIELDS), placeholders, key="title"
         )
@@ -224,5 +249,9 @@ def _period_settings(kind: str, example: str, count: int, spread: str) -> type[E
     return PeriodSettings
 
 
-WeeklySettings = _period_settings("weekly", "2026-W08", 30, "a week lists hundreds")
-MonthlySettings = _period_settings("monthly", "2026-02", 50, "a month lists over a thousand")
+WeeklySettings = _period_settings(
+    "weekly", "2026-W08", "Third week of May 2026 (May 11\u201317)", 30, "a week lists hundreds"
+)
+MonthlySettings = _period_settings(
+    "monthly", "2026-02", "February 2026", 50, "a month lists over a thousand"
+)

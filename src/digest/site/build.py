@@ -20,7 +20,7 @@ from digest.site.urls import file_for
 
 log = logging.getLogger(__name__)
 
-ASSETS = ("site.css", "mathjax-config.js", "favicon.svg")
+ASSETS = ("site.css", "mathjax-config.js", "favicon.svg", "search.js")
 
 
 @dataclass
@@ -59,6 +59,11 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
     posts = read_posts(posts_dir, config.tz, config.languages[0], state)
     site = Site(config, posts, Bodies(config, posts_dir))
     report = SiteReport(out=out, posts=len(posts), languages=site.languages)
+    if posts and not config.site.base_url:
+        log.warning(
+            "site.base_url is not set: feed links are relative (most feed readers cannot "
+            "follow them) and pages have no canonical URL or og:image"
+        )
     for name in ASSETS:
         _place(report, out, f"assets/{name}", templating.source(site.env, f"site/assets/{name}"))
     templates = _templates_key(site.env)

@@ -20,7 +20,7 @@ from digest import manifest
 log = logging.getLogger(__name__)
 
 MANIFEST = "site-manifest.json"
-FORMAT = 1
+FORMAT = 2  # 2: posts keep description, image, period, organizations, keywords
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Html:
     post: Any  # SitePost
     on: str  # the page it is shown on (its relative links are rebased for that page)
     markup: bool = True  # False: a plain string the template escapes (feeds)
+    view: str = "body"  # or "summary" (a feed entry's HTML), "index" (search records)
 
 
 def stand_ins(value: Any) -> Iterator[Html]:

@@ -25,7 +25,7 @@ from markdown.util import AtomicString
 
 EXTENSIONS = ("tables", "fenced_code")
 # Part of every cache key: a new digest or Markdown release never reuses old HTML.
-RENDERER = f"digest-markup-1 markdown-{markdown.__version__}"
+RENDERER = f"digest-markup-2 markdown-{markdown.__version__}"
 # Below this many posts a process pool costs more than it saves.
 PARALLEL_FROM = 64
 
@@ -64,7 +64,14 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
+    **{f"h{n}": {"id"} for n in range(1, 7)},
 }
+# An anchor: kramdown's id characters; nothing a script or a CSS selector would trip on.
+SAFE_ID = re.compile(r"[A-Za-z][\w-]{0,80}")
+# kramdown's `### Title {#id}`: a paper's entry gets its anchor. Not the attr_list extension:
+# that also puts any attribute on fenced code, which is stashed past the allow-list.
+_HEADING_TAGS = frozenset(f"h{n}" for n in range(1, 7))
+_HEADING_ID = re.compile(r"\s*\{#([A-Za-z][\w-]{0,80})\}\s*$")
 URL_ATTRIBUTES = frozenset({"href", "src"})
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # The only class and style values our own extensions and the tables/fenced_code ones produce.
@@ -83,6 +90,9 @@ _INLINE_MATH = (
     r"|(?<![\\$])\$(?P<d>[^\s$](?:[^$\n]*?[^\s\\$])?)\$(?!\d)"
 )
 _DISPLAY_MATH = re.compile(r"\s*(?:\$\$(.+?)\$\$|\\\[(.+?)\\\])\s*", re.S)
+# How `render` writes a `$` of prose: raw HTML, the one piece of it this module reads as HTML,
+# so the page shows `$` in an element of its own (MathJax never pairs it with another).
+ESCAPED_DOLLAR = "<span>&#36;</span>"
 # Text that MathJax would typeset: decides whether a page loads MathJax at all.
 _MATH_HINT = re.compile(r"\$|&#0*36;|&#x0*24;|&dollar;|\\\(|\\\[", re.I)
 
@@ -107,6 +117,7 @@ _TRIGGERS = {
     "em_strong2": "_",
     "not_strong": "*_",
     "math": "$\\",
+    "dollar": "<",
 }
 
 
@@ -191,6 +202,15 @@ class _DisplayMath(BlockProcessor):
         div.text = AtomicString(f"\\[{tex}\\]")
 
 
+class _EscapedDollar(InlineProcessor):
+    """`render`'s escaped `$` → `<span>$</span>`, as kramdown passes that raw HTML through."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
+        node = etree.Element("span")
+        node.text = AtomicString("$")
+        return node, m.start(0), m.end(0)
+
+
 class _InlineMath(InlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
         if m.group("bracket") is not None:
@@ -222,7 +242,29 @@ def _safe_attribute(tag: str, name: str, value: str) -> str | None:
         return value if value in ("left", "right", "center") else None
     if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
         return None
+    if name == "id":
+        return value if SAFE_ID.fullmatch(value) else None
     return safe_link(value) if name in URL_ATTRIBUTES else value
+
+
+class _HeadingIds(Treeprocessor):
+    """`{#id}` at the end of a heading becomes its id, as kramdown reads it."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag not in _HEADING_TAGS:
+                continue
+            last = element[-1] if len(element) else None
+            text = (last.tail if last is not None else element.text) or ""
+            match = _HEADING_ID.search(text)
+            if match is None:
+                continue
+            rest = text[: match.start()]
+            if last is not None:
+                last.tail = rest
+            else:
+                element.text = rest
+            element.set("id", match.group(1))
 
 
 class _AllowList(Treeprocessor):
@@ -241,6 +283,8 @@ class _AllowList(Treeprocessor):
                     kept[name] = safe
             element.attrib.clear()
             element.attrib.update(kept)
+            if element.tag == "img":  # thumbnails: fetched when scrolled to, not with the page
+                element.attrib.update(loading="lazy", decoding="async")
 
 
 class SafeHtmlExtension(Extension):
@@ -253,8 +297,11 @@ class SafeHtmlExtension(Extension):
         md.parser.blockprocessors.register(_DisplayMath(md.parser), "display_math", 95)
         # After code spans (190), before backslash escapes (180), which would eat `\(`.
         md.inlinePatterns.register(_InlineMath(_INLINE_MATH, md), "math", 185)
+        # Before entities (70) and autolinks (120) take the element apart; after code spans.
+        md.inlinePatterns.register(_EscapedDollar(re.escape(ESCAPED_DOLLAR), md), "dollar", 186)
         # Pretty-printing only adds newlines; skipping it saves a tenth of the time.
         md.treeprocessors.deregister("prettify")
+        md.treeprocessors.register(_HeadingIds(md), "heading_ids", 2)
         md.treeprocessors.register(_AllowList(md), "allow_list", 1)
 
 
@@ -298,7 +345,9 @@ def to_html(text: str) -> str:
 
 
 def has_math(html: str) -> bool:
-    """Whether MathJax would find anything to typeset in this HTML."""
+    """Whether MathJax would find anything to typeset in this HTML (a post's Markdown too)."""
+    for dollar in (ESCAPED_DOLLAR, "<span>$</span>"):  # prose, before and after to_html
+        html = html.replace(dollar, "")
     return _MATH_HINT.search(html) is not None
 
 

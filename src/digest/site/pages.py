@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -14,20 +13,18 @@ from markupsafe import Markup
 
 from digest import languages, templating
 from digest.config import Config
+from digest.site import pageindex
 from digest.site.incremental import Html
+from digest.site.listings import FACETS, FEED_PAPERS, facet_pages, search_pages
+from digest.site.page import Page, switch_of
 from digest.site.posts import SitePost, page_url
-from digest.site.urls import ID_NAMESPACE, Absolute, Link, rebase, relative, tag_slug
+from digest.site.urls import ID_NAMESPACE, Absolute, ImageSrc, Link, rebase, relative, tag_slug
 
 if TYPE_CHECKING:
     from digest.site.bodies import Bodies
 
 
-@dataclass(frozen=True)
-class Page:
-    url: str  # site path: "/", "/ko/archive/", "/ko/feed.xml"
-    template: str
-    lang: str
-    context: dict[str, Any]
+PERIODS_ON_HOME = 6
 
 
 def _languages(config: Config, posts: Sequence[SitePost]) -> tuple[str, ...]:
@@ -58,7 +55,9 @@ class Site:
         for post in posts:
             if post.lang_ref:
                 self.by_ref.setdefault(post.lang_ref, []).append(post)
-        self.tags = {lang: self._tags(lang) for lang in self.languages}
+        self.facets = {
+            name: {lang: self._facet(lang, name) for lang in self.languages} for name, _ in FACETS
+        }
         self.env = environment(config.templates_dir)
         self.words: dict[str, dict[str, Any]] = {}
 
@@ -74,11 +73,11 @@ class Site:
                 found.setdefault(lang, other)
         return {lang: found[lang] for lang in self.languages if lang in found}
 
-    def _tags(self, lang: str) -> dict[str, tuple[str, list[SitePost]]]:
-        """slug -> (name as first written, newest posts first)."""
+    def _facet(self, lang: str, field: str) -> dict[str, tuple[str, list[SitePost]]]:
+        """slug -> (name as first written, newest posts first), for tags and the like."""
         tags: dict[str, tuple[str, list[SitePost]]] = {}
         for post in self.by_lang[lang]:
-            for tag in post.tags:
+            for tag in getattr(post, field):
                 tags.setdefault(tag_slug(tag), (tag, []))[1].append(post)
         return dict(sorted(tags.items(), key=lambda item: item[1][0].lower()))
 
@@ -87,6 +86,9 @@ class Site:
         if lang not in self.words:
             self.words[lang] = languages.site_words(self.config.templates_dir, lang)
         return self.words[lang]
+
+    def switch(self, make: Callable[[str], str | None]) -> dict[str, str]:
+        return switch_of(self.languages, make)
 
     def title(self, lang: str) -> str:
         return self.config.site.title.get(lang) or str(self.labels(lang)["site_title"])
@@ -102,9 +104,14 @@ class Site:
         site = self.config.site
         base = site.base_url
         mathjax_src = self.mathjax_src(url) if math else None
+        labels = self.labels(lang)
         return {
             "lang": lang,
-            "labels": self.labels(lang),
+            "labels": labels,
+            # Description and OpenGraph: a post page overrides them with its own.
+            "meta": {"description": labels["site_description"], "type": "website", "image": None},
+            "thumbnails": site.thumbnails,
+            "image_src": ImageSrc(url),
             "site_title": self.title(lang),
             "url": url,
             "link": Link(url),
@@ -124,6 +131,13 @@ class Site:
             "csp_origin": _origin(mathjax_src) if mathjax_src else "",
         }
 
+    def og_image(self, path: str | None) -> str | None:
+        """OpenGraph wants an absolute URL: a site path needs the base URL."""
+        base = self.config.site.base_url
+        if not path or path.startswith(("http://", "https://")):
+            return path
+        return Absolute("/", base)(path) if base else None
+
     def html(self, post: SitePost, on: str) -> str:
         """The post's HTML with its relative links working from page `on`."""
         text = self.bodies.html(post)
@@ -133,6 +147,10 @@ class Site:
         """The context with each post's HTML in place of its stand-in."""
         if isinstance(value, Html):
             text = self.html(value.post, value.on)
+            if value.view == "index":
+                return pageindex.index_entry(value.post, relative(value.on, value.post.url), text)
+            if value.view == "summary":
+                return self.summary(value.post, value.on, text)
             # Safe by construction: markup.to_html escapes raw HTML and allow-lists the rest.
             return Markup(text) if value.markup else text
         if isinstance(value, dict):
@@ -141,15 +159,18 @@ class Site:
             return type(value)(self.resolve(v) for v in value)
         return value
 
+    def summary(self, post: SitePost, on: str, text: str) -> str:
+        """A feed entry's HTML: its first papers and a link to the whole post."""
+        words = self.labels(post.lang)
+        count = words["read_post"] if post.papers is None else words["all_papers"]
+        line = count.format(count=post.papers)
+        url = Absolute(on, self.config.site.base_url)(post.url)
+        return pageindex.summary_html(text, url, line, FEED_PAPERS)
+
 
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-
-
-def _switch(site: Site, make: Callable[[str], str | None]) -> dict[str, str]:
-    """Each language's version of a page; a language without one links to its home."""
-    return {lang: make(lang) or f"/{lang}/" for lang in site.languages}
 
 
 def _post_pages(site: Site) -> Iterable[Page]:
@@ -157,13 +178,18 @@ def _post_pages(site: Site) -> Iterable[Page]:
         for i, post in enumerate(posts):
             url = post.url
             versions = {lang: post, **site.translations(post)}
-            switch = _switch(site, lambda other, v=versions: _url_of(v, other))
+            switch = site.switch(lambda other, v=versions: _url_of(v, other))
             yield Page(
                 url,
                 "site/post.html",
                 lang,
                 {
                     **site.common(url, lang, switch, post.math),
+                    "meta": {
+                        "description": post.description or post.title,
+                        "type": "article",
+                        "image": site.og_image(post.image),
+                    },
                     "post": post,
                     "body": Html(post, url),
                     "newer": posts[i - 1] if i > 0 else None,
@@ -178,20 +204,20 @@ def _url_of(posts: dict[str, SitePost], lang: str) -> str | None:
 
 def _section_pages(site: Site, lang: str, default_lang: str) -> Iterable[Page]:
     posts = site.by_lang[lang]
-    latest = posts[0] if posts else None
+    # Days first; a week's or month's post (dated on its last day) has its own list.
+    days = [post for post in posts if not post.period]
     homes = ["/", f"/{lang}/"] if lang == default_lang else [f"/{lang}/"]
     for url in homes:
-        switch = _switch(site, lambda other: f"/{other}/")
-        math = bool(latest and latest.math)
+        switch = site.switch(lambda other: f"/{other}/")
         yield Page(
             url,
             "site/home.html",
             lang,
             {
-                **site.common(url, lang, switch, math),
-                "latest": latest,
-                "body": Html(latest, url) if latest else "",
-                "recent": posts[1 : site.config.site.recent + 1],
+                **site.common(url, lang, switch, False),
+                "latest": days[0] if days else None,
+                "recent": days[: site.config.site.recent],
+                "periods": [post for post in posts if post.period][:PERIODS_ON_HOME],
                 "total": len(posts),
             },
         )
@@ -201,11 +227,13 @@ def _section_pages(site: Site, lang: str, default_lang: str) -> Iterable[Page]:
         "site/archive.html",
         lang,
         {
-            **site.common(archive, lang, _switch(site, lambda o: f"/{o}/archive/"), False),
+            **site.common(archive, lang, site.switch(lambda o: f"/{o}/archive/"), False),
             "months": _by_month(posts),
         },
     )
-    yield from _tag_pages(site, lang)
+    for name, kicker in FACETS:
+        yield from facet_pages(site, lang, name, kicker)
+    yield from search_pages(site, lang, posts)
     feed = f"/{lang}/feed.xml"
     entries = posts[: site.config.site.feed_entries]
     yield Page(
@@ -215,40 +243,16 @@ def _section_pages(site: Site, lang: str, default_lang: str) -> Iterable[Page]:
         {
             **site.common(feed, lang, {}, False),
             "feed_id": _id(site, feed),
-            # A str, not Markup: the feed template escapes it into text.
+            # A str, not Markup: the feed template escapes it into text. Summary-sized: its
+            # first papers, linked; a whole busy day is 300 KB, twenty of them a feed of MBs.
             "entries": [
-                (post, Html(post, feed, markup=False), _id(site, post.url)) for post in entries
+                (post, Html(post, feed, markup=False, view="summary"), _id(site, post.url))
+                for post in entries
             ],
             "updated": max((p.updated or p.date for p in entries), default=None),
             "author": site.config.author or site.title(lang),
         },
     )
-
-
-def _tag_pages(site: Site, lang: str) -> Iterable[Page]:
-    tags = site.tags[lang]
-    index = f"/{lang}/tags/"
-    yield Page(
-        index,
-        "site/tags.html",
-        lang,
-        {
-            **site.common(index, lang, _switch(site, lambda o: f"/{o}/tags/"), False),
-            "tags": [(name, f"{index}{slug}/", len(posts)) for slug, (name, posts) in tags.items()],
-        },
-    )
-    for slug, (name, posts) in tags.items():
-        url = f"{index}{slug}/"
-
-        def same_tag(other: str, slug: str = slug) -> str | None:
-            return f"/{other}/tags/{slug}/" if slug in site.tags[other] else None
-
-        yield Page(
-            url,
-            "site/tag.html",
-            lang,
-            {**site.common(url, lang, _switch(site, same_tag), False), "tag": name, "posts": posts},
-        )
 
 
 def _by_month(posts: Sequence[SitePost]) -> list[tuple[str, list[SitePost]]]:
@@ -275,7 +279,7 @@ def plan(site: Site) -> list[Page]:
     for lang in site.languages:
         pages.extend(_section_pages(site, lang, default_lang))
     if not site.languages:
-        empty = {"latest": None, "body": "", "recent": [], "total": 0}
+        empty = {"latest": None, "recent": [], "periods": [], "total": 0}
         context = {**site.common("/", default_lang, {}, False), **empty}
         pages.append(Page("/", "site/home.html", default_lang, context))
     # Posts last: one whose permalink takes a section's URL ("/ko/") loses to the section.

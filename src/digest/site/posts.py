@@ -47,6 +47,11 @@ class SitePost:
     updated: datetime | None = None  # upvotes_as_of
     math: bool = False  # load MathJax for it
     body_key: str = ""  # hash of the Markdown (and the renderer): same key, same HTML
+    description: str | None = None
+    image: str | None = None  # a safe link: http(s), or a path on the site
+    period: str | None = None  # `2026-W20`, `2026-05`: a weekly or monthly post; None: a day's
+    organizations: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
 
     def record(self) -> dict[str, Any]:
         """Everything but the body, as JSON, so an unchanged file need not be parsed again."""
@@ -59,7 +64,8 @@ class SitePost:
     def from_record(cls, data: dict[str, Any]) -> SitePost:
         """A post from `record()`, without its body (`body` is None: read the file for it)."""
         values = {**data, "body": None, "tags": tuple(data["tags"])}
-        values["categories"] = tuple(data["categories"])
+        for name in ("categories", "organizations", "keywords"):
+            values[name] = tuple(data[name])
         values["date"] = datetime.fromisoformat(data["date"])
         values["updated"] = datetime.fromisoformat(data["updated"]) if data["updated"] else None
         return cls(**values)
@@ -87,6 +93,11 @@ def _text_list(value: Any) -> tuple[str, ...]:
         if text and text not in items:
             items.append(text)
     return tuple(items)
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """A list of names; one string is one name (an organization has spaces in it)."""
+    return _text_list([value] if isinstance(value, str) else value)
 
 
 def parse_time(value: Any, tz: tzinfo) -> datetime | None:
@@ -142,6 +153,14 @@ def _translations(value: Any) -> dict[str, str]:
     return found
 
 
+def _image(value: Any) -> str | None:
+    """Chirpy's `image` (a path or `{path: …}`), when it is a link a page may load."""
+    path = _text(value.get("path")) if isinstance(value, Mapping) else _text(value)
+    if not path or not path.startswith(("http://", "https://", "/")) or path.startswith("//"):
+        return None
+    return markup.safe_link(path)
+
+
 def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
     """One post, or None (with a warning) when it has no date or cannot be read."""
     try:
@@ -158,7 +177,8 @@ def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
     if when is None:
         log.warning("skipped %s: no date in the front matter or the file name", path.name)
         return None
-    lang = _text(meta.get("lang")) or default_lang
+    # Chirpy's posts say `ko-KR` (its locale's name): the site groups by the language alone.
+    lang = (_text(meta.get("lang")) or default_lang).split("-")[0].lower() or default_lang
     if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?", lang):
         lang = default_lang
     return SitePost(
@@ -177,6 +197,11 @@ def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
         updated=parse_time(meta.get(matter.SNAPSHOT_KEY), tz),
         # Whether MathJax should load: `math: true`, or anything in the text it would typeset.
         math=meta.get("math") is True or markup.has_math(body),
+        description=_text(meta.get("description")),
+        image=_image(meta.get("image")),
+        period=_text(meta.get("period")),
+        organizations=_names(meta.get("organizations")),
+        keywords=_names(meta.get("keywords")),
     )
 
 

@@ -82,3 +82,15 @@ class Absolute:
 
     def __call__(self, dst: str) -> str:
         return self.base + quote(dst) if self.base else relative(self.on, dst)
+
+
+@dataclass(frozen=True)
+class ImageSrc:
+    """`image_src(path)`: a post image's link from page `on` (an http(s) URL as it is)."""
+
+    on: str
+
+    def __call__(self, path: str | None) -> str | None:
+        if not path or path.startswith(("http://", "https://")):
+            return path
+        return relative(self.on, path)

@@ -1,0 +1,103 @@
+"""What the site reads back from a post's HTML: its papers (headings with an id), for the search
+index and the feeds' summary-sized entries. Pure.
+
+A post lists a paper as a heading with an id (`### 1. Title {#arxiv-2602-13515}`) followed by
+its meta line, TL;DR and abstract; that is the whole contract, so hand-written posts and
+overridden templates take part as soon as their headings have ids.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+
+# The headings a paper can be listed under; h1/h2 with an id are sections of a hand-written post.
+_PAPER_HEADINGS = frozenset({"h2", "h3", "h4"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_BLOCKS = frozenset({"p", "li", "div", "br", "tr", "td", "th", "blockquote"})
+_RANK = re.compile(r"^\d+\.\s+")
+SNIPPET = 280  # characters of a paper's text in the search index: its meta line and TL;DR
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    title: str  # without the rank ("1. ")
+    text: str  # what follows the heading up to the next one, blanks collapsed
+
+
+class _Sections(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[list[Any]] = []  # [anchor, title parts, text parts]
+        self.heading: str | None = None  # the open heading's tag, when it has an id
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HEADINGS:
+            anchor = dict(attrs).get("id")
+            self.heading = tag if anchor and tag in _PAPER_HEADINGS else None
+            if self.heading:
+                self.found.append([anchor, [], []])
+            elif self.found:
+                self.found[-1].append(None)  # a heading without an id ends the section
+        elif tag in _BLOCKS:
+            self._text(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self.heading:
+            self.heading = None
+        elif tag in _BLOCKS:
+            self._text(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self.heading and self.found:
+            self.found[-1][1].append(data)
+        else:
+            self._text(data)
+
+    def _text(self, data: str) -> None:
+        if self.found and len(self.found[-1]) == 3:
+            self.found[-1][2].append(data)
+
+
+def sections(page: str) -> list[Section]:
+    """The papers a post's HTML lists, in page order."""
+    parser = _Sections()
+    parser.feed(page)
+    parser.close()
+    return [
+        Section(anchor, _RANK.sub("", _squash("".join(title))), _squash("".join(text)))
+        for anchor, title, text, *_ in parser.found
+    ]
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def index_entry(post: Any, href: str, page: str) -> list[Any]:
+    """One post in the search index: [title, link, date, text, [[paper, #anchor, text], …]].
+    Positional lists: the index of a year of busy days is megabytes, keys would be a third."""
+    papers = [[s.title, s.anchor, _clip(s.text, SNIPPET)] for s in sections(page)]
+    words = " ".join([post.description or "", *post.organizations, *post.keywords])
+    return [post.title, href, post.date.strftime("%Y-%m-%d"), _squash(words), papers]
+
+
+def summary_html(page: str, href: str, count_line: str, limit: int) -> str:
+    """A feed entry's HTML: the post's first `limit` papers linked to their entries, then a line
+    linking the whole post; `href` is the post's link as the feed gives it (absolute or not)."""
+    found = sections(page)[:limit]
+    link = html.escape(href, quote=True)
+    items = "".join(
+        f'<li><a href="{link}#{html.escape(s.anchor, quote=True)}">{html.escape(s.title)}</a></li>'
+        for s in found
+    )
+    listed = f"<ol>{items}</ol>" if items else ""
+    return f'{listed}<p><a href="{link}">{html.escape(count_line)}</a></p>'
