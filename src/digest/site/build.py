@@ -57,7 +57,15 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
     signature = fingerprint(__version__, markup.RENDERER, config.timezone, config.languages[0])
     state = incremental.load(config.site.cache_dir, signature)
     posts = read_posts(posts_dir, config.tz, config.languages[0], state)
-    site = Site(config, posts, Bodies(config, posts_dir))
+    bodies = Bodies(config, posts_dir)
+    try:
+        return _build(config, Site(config, posts, bodies), state, out)
+    finally:
+        bodies.close()
+
+
+def _build(config: Config, site: Site, state: incremental.State, out: Path) -> SiteReport:
+    posts = site.posts
     report = SiteReport(out=out, posts=len(posts), languages=site.languages)
     if posts and not config.site.base_url:
         log.warning(

@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import markdown
 from markdown.blockprocessors import BlockProcessor
@@ -25,9 +25,11 @@ from markdown.util import AtomicString
 
 EXTENSIONS = ("tables", "fenced_code")
 # Part of every cache key: a new digest or Markdown release never reuses old HTML.
-RENDERER = f"digest-markup-2 markdown-{markdown.__version__}"
+RENDERER = f"digest-markup-3 markdown-{markdown.__version__}"
 # Below this many posts a process pool costs more than it saves.
 PARALLEL_FROM = 64
+T = TypeVar("T")
+R = TypeVar("R")
 
 ALLOWED_TAGS = frozenset(
     [
@@ -360,12 +362,19 @@ def _workers() -> int:
 
 def to_html_many(texts: Sequence[str], workers: int | None = None) -> list[str]:
     """Many bodies at once, on every core when there are enough of them to pay off."""
+    return parallel_map(to_html, texts, workers)
+
+
+def parallel_map(
+    function: Callable[[T], R], items: Sequence[T], workers: int | None = None
+) -> list[R]:
+    """`function` over `items`, on every core when there are enough of them to pay off."""
     workers = workers or _workers()
-    if workers < 2 or len(texts) < PARALLEL_FROM:
-        return [to_html(text) for text in texts]
-    chunk = max(1, len(texts) // (workers * 8))
+    if workers < 2 or len(items) < PARALLEL_FROM:
+        return [function(item) for item in items]
+    chunk = max(1, len(items) // (workers * 8))
     with ProcessPoolExecutor(max_workers=workers, **_pool_options()) as pool:
-        return list(pool.map(to_html, texts, chunksize=chunk))
+        return list(pool.map(function, items, chunksize=chunk))
 
 
 def _pool_options() -> dict[str, Any]:
