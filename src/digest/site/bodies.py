@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import TextIO
 
 from digest import write
 from digest.config import Config
@@ -75,7 +76,7 @@ class Bodies:
             return False
 
 
-def _open(cache: Path, post: SitePost):  # type: ignore[no-untyped-def]
+def _open(cache: Path, post: SitePost) -> TextIO:
     return open(cache / (post.source + ".html"), encoding="utf-8", newline="")
 
 
