@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import TextIO
@@ -41,6 +42,13 @@ class Bodies:
 
     def prepare(self, posts: Iterable[SitePost]) -> None:
         """Convert every post whose cache file is missing or stale, on every core."""
+        with self.converting(posts) as done:
+            done()
+
+    @contextmanager
+    def converting(self, posts: Iterable[SitePost]) -> Iterator[Callable[[], None]]:
+        """Start converting the posts whose cache file is missing or stale; the caller renders
+        other pages meanwhile and calls what this yields to wait for the workers."""
         todo = []
         for post in {p.url: p for p in posts if p.url not in self.ready}.values():
             if self._current(post):
@@ -48,10 +56,16 @@ class Bodies:
             else:
                 todo.append(post)
         jobs = [(self.posts_dir / p.source, self.cache, p.source, p.body_key) for p in todo]
-        markup.parallel_map(convert, jobs)
-        self.ready.update(post.url for post in todo)
-        if todo:
-            log.info("converted %d posts to HTML", len(todo))
+
+        with markup.parallel_started(convert, jobs) as results:
+
+            def done() -> None:
+                results()
+                self.ready.update(post.url for post in todo)
+                if todo:
+                    log.info("converted %d posts to HTML", len(todo))
+
+            yield done
 
     def html(self, post: SitePost) -> str:
         self.prepare([post])

@@ -89,12 +89,18 @@ def _build(config: Config, site: Site, state: incremental.State, out: Path) -> S
             report.unchanged += 1
         else:
             pending.append((name, page, key))
-    site.bodies.prepare(
-        h.post for _, page, _ in pending for h in incremental.stand_ins(page.context)
-    )
-    for name, page, key in pending:
-        _place(report, out, name, render_page(site, page))
-        state.remember_page(out, name, key)
+    shown = [[h.post for h in incremental.stand_ins(page.context)] for _, page, _ in pending]
+    # The workers convert posts while this process renders the pages that show none.
+    with site.bodies.converting(post for posts in shown for post in posts) as converted:
+        for (name, page, key), posts in zip(pending, shown, strict=True):
+            if not posts:
+                _place(report, out, name, render_page(site, page))
+                state.remember_page(out, name, key)
+        converted()
+    for (name, page, key), posts in zip(pending, shown, strict=True):
+        if posts:
+            _place(report, out, name, render_page(site, page))
+            state.remember_page(out, name, key)
     state.save()
     return report
 

@@ -13,6 +13,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -369,12 +370,29 @@ def parallel_map(
     function: Callable[[T], R], items: Sequence[T], workers: int | None = None
 ) -> list[R]:
     """`function` over `items`, on every core when there are enough of them to pay off."""
+    with parallel_started(function, items, workers) as results:
+        return results()
+
+
+@contextmanager
+def parallel_started(
+    function: Callable[[T], R], items: Sequence[T], workers: int | None = None
+) -> Iterator[Callable[[], list[R]]]:
+    """`function` over `items` started in worker processes; the caller works meanwhile, then
+    calls what this yields for the results. Few items: run in this process when asked for."""
     workers = workers or _workers()
     if workers < 2 or len(items) < PARALLEL_FROM:
-        return [function(item) for item in items]
+        yield lambda: [function(item) for item in items]
+        return
     chunk = max(1, len(items) // (workers * 8))
+    # Every job is submitted (and every worker forked) here, from this thread.
     with ProcessPoolExecutor(max_workers=workers, **_pool_options()) as pool:
-        return list(pool.map(function, items, chunksize=chunk))
+        results = pool.map(function, items, chunksize=chunk)
+        try:
+            yield lambda: list(results)
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def _pool_options() -> dict[str, Any]:
