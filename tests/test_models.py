@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import FIXTURE_DAYS, fixture_items
-from digest.models import Paper, paper_from_item, papers_from_items
+from digest.escape import escape_markdown
+from digest.models import (
+    _INVISIBLE,
+    _UNPRINTABLE,
+    Paper,
+    normalize_space,
+    paper_from_item,
+    papers_from_items,
+    visible_text,
+)
 
 
 @pytest.mark.parametrize("day", FIXTURE_DAYS)
@@ -133,3 +146,24 @@ def test_invisible_characters_are_dropped():
     assert paper.abstract == "[31mred"
     # In a name, zero-width characters go too (a ZWJ stays only between emoji: issue 12).
     assert paper.authors == ("A", "Zero-width joiner🤗")
+
+
+# The text the fast paths must treat exactly as the plain regexes did: every kind of blank,
+# controls, surrogates, digits of any script, the characters escaping reacts to.
+_TRICKY = st.text(
+    alphabet=st.sampled_from(
+        list(" \t\n\x85\xa0\u2028\u3000\x1c\x00\ud800\ufffe\u200b\u200d😀a1٣²-.+=:$\\*{)")
+    ),
+    max_size=12,
+)
+
+
+@given(_TRICKY)
+def test_fast_paths_give_what_the_plain_regexes_give(text: str) -> None:
+    plain = re.sub(r"\s+", " ", _UNPRINTABLE.sub("", text)).strip()
+    assert normalize_space(text) == plain
+    assert visible_text(text) == _INVISIBLE.sub("", text)
+    escaped = escape_markdown(text)
+    assert escaped == escape_markdown(plain)
+    assert not re.match(r"[-+=:]|\d+[.)](?=\s|$)", escaped)  # never opens a block
+    assert "--" not in escaped and "..." not in escaped  # kramdown's dashes and ellipses

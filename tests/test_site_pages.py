@@ -10,7 +10,7 @@ import feedparser
 import pytest
 
 from digest.site.markup import to_html
-from digest.site.pageindex import index_entry, sections, summary_html
+from digest.site.pageindex import index_entry, records, sections, summary_html
 from site_helpers import GOLDEN, REPO, copy_posts
 
 SHAPED = REPO / "tests" / "fixtures" / "site"
@@ -48,7 +48,7 @@ def test_sections_are_the_headings_with_an_id_and_what_follows():
 
 def test_feed_summary_names_the_first_papers_and_links_the_post():
     html = to_html("".join(f"### {n}. P<{n}> {{#a{n}}}\n\nx\n\n" for n in range(1, 9)))
-    text = summary_html(html, "https://e.org/p/", "All 8 papers", limit=5)
+    text = summary_html(records(html), "https://e.org/p/", "All 8 papers", limit=5)
     assert text.count("<li>") == 5 and '<a href="https://e.org/p/#a1">P&lt;1&gt;</a>' in text
     assert text.endswith('<p><a href="https://e.org/p/">All 8 papers</a></p>')
 
@@ -161,4 +161,4 @@ def test_index_entry_of_a_post_without_papers():
         title, description, organizations, keywords = "T", None, (), ()
         date = __import__("datetime").datetime(2026, 2, 1)
 
-    assert index_entry(Post, "x/", "<p>text</p>") == ["T", "x/", "2026-02-01", "", []]
+    assert index_entry(Post, "x/", records("<p>text</p>")) == ["T", "x/", "2026-02-01", "", []]

@@ -51,12 +51,22 @@ def _entity(match: re.Match[str]) -> str:
 
 
 def _escape_inline(text: str) -> str:
-    return _TYPOGRAPHIC.sub(_entity, text.translate(_ESCAPES))
+    text = text.translate(_ESCAPES)
+    # The regex only for text that has `--` or `...`: most has neither.
+    return _TYPOGRAPHIC.sub(_entity, text) if "--" in text or "..." in text else text
+
+
+def _block_start(text: str) -> str:
+    # Only a first character of `-+=:` or a digit can open a block.
+    first = text[:1]
+    if first in "-+=:" or first.isdigit():
+        return _BLOCK_START.sub(_entity, text, count=1)
+    return text
 
 
 def escape_markdown(text: str) -> str:
     """Make API text inert in Markdown and HTML: what a reader sees is exactly the text."""
-    return _BLOCK_START.sub(_entity, _escape_inline(normalize_space(text)), count=1)
+    return _block_start(_escape_inline(normalize_space(text)))
 
 
 def escape_markdown_math(text: str) -> SafeMarkdown:
@@ -65,7 +75,7 @@ def escape_markdown_math(text: str) -> SafeMarkdown:
         texmath.math_span(part) if is_math else _escape_inline(part)
         for part, is_math in texmath.split_math(normalize_space(text))
     ]
-    return SafeMarkdown(_BLOCK_START.sub(_entity, "".join(pieces), count=1))
+    return SafeMarkdown(_block_start("".join(pieces)))
 
 
 def safe_url(url: str) -> SafeMarkdown:

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 from digest.texmath import drop_unsafe_links
 
-_SPACE = re.compile(r"\s+")
 # Control characters that are not whitespace, lone surrogates (JSON can escape them; UTF-8 cannot
 # encode them) and U+FFFE/U+FFFF: invalid in XML (a Jekyll feed) and invisible in HTML.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -59,12 +58,18 @@ class Paper:
 def normalize_space(text: str) -> str:
     """Collapse arXiv line wrapping and runs of blanks into single spaces; drop characters that
     no page can show (controls, lone surrogates)."""
-    return _SPACE.sub(" ", _UNPRINTABLE.sub("", text)).strip()
+    # Printable text (no controls, surrogates or blanks but U+0020) with single inner spaces
+    # is its own result: the usual case, as this runs on every string at parse and at render.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    # str.split() splits on exactly what `\s` matches (both are str.isspace), 3x faster than
+    # a regex replacing at every space.
+    return " ".join(_UNPRINTABLE.sub("", text).split())
 
 
 def visible_text(text: str) -> str:
     """A title or a name as it reads: no bidi controls, no zero-width characters."""
-    return _INVISIBLE.sub("", text)
+    return text if text.isascii() else _INVISIBLE.sub("", text)
 
 
 def _label(value: Any) -> str | None:

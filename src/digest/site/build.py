@@ -57,7 +57,15 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
     signature = fingerprint(__version__, markup.RENDERER, config.timezone, config.languages[0])
     state = incremental.load(config.site.cache_dir, signature)
     posts = read_posts(posts_dir, config.tz, config.languages[0], state)
-    site = Site(config, posts, Bodies(config, posts_dir))
+    bodies = Bodies(config, posts_dir)
+    try:
+        return _build(config, Site(config, posts, bodies), state, out)
+    finally:
+        bodies.close()
+
+
+def _build(config: Config, site: Site, state: incremental.State, out: Path) -> SiteReport:
+    posts = site.posts
     report = SiteReport(out=out, posts=len(posts), languages=site.languages)
     if posts and not config.site.base_url:
         log.warning(
@@ -81,12 +89,18 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
             report.unchanged += 1
         else:
             pending.append((name, page, key))
-    site.bodies.prepare(
-        h.post for _, page, _ in pending for h in incremental.stand_ins(page.context)
-    )
-    for name, page, key in pending:
-        _place(report, out, name, render_page(site, page))
-        state.remember_page(out, name, key)
+    shown = [[h.post for h in incremental.stand_ins(page.context)] for _, page, _ in pending]
+    # The workers convert posts while this process renders the pages that show none.
+    with site.bodies.converting(post for posts in shown for post in posts) as converted:
+        for (name, page, key), posts in zip(pending, shown, strict=True):
+            if not posts:
+                _place(report, out, name, render_page(site, page))
+                state.remember_page(out, name, key)
+        converted()
+    for (name, page, key), posts in zip(pending, shown, strict=True):
+        if posts:
+            _place(report, out, name, render_page(site, page))
+            state.remember_page(out, name, key)
     state.save()
     return report
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import markdown
 from markdown.blockprocessors import BlockProcessor
@@ -27,9 +28,11 @@ from digest.site.folds import Fold
 
 EXTENSIONS = ("tables", "fenced_code")
 # Part of every cache key: a new digest or Markdown release never reuses old HTML.
-RENDERER = f"digest-markup-2 markdown-{markdown.__version__}"
+RENDERER = f"digest-markup-3 markdown-{markdown.__version__}"
 # Below this many posts a process pool costs more than it saves.
 PARALLEL_FROM = 64
+T = TypeVar("T")
+R = TypeVar("R")
 
 ALLOWED_TAGS = frozenset(
     [
@@ -365,12 +368,36 @@ def _workers() -> int:
 
 def to_html_many(texts: Sequence[str], workers: int | None = None) -> list[str]:
     """Many bodies at once, on every core when there are enough of them to pay off."""
+    return parallel_map(to_html, texts, workers)
+
+
+def parallel_map(
+    function: Callable[[T], R], items: Sequence[T], workers: int | None = None
+) -> list[R]:
+    """`function` over `items`, on every core when there are enough of them to pay off."""
+    with parallel_started(function, items, workers) as results:
+        return results()
+
+
+@contextmanager
+def parallel_started(
+    function: Callable[[T], R], items: Sequence[T], workers: int | None = None
+) -> Iterator[Callable[[], list[R]]]:
+    """`function` over `items` started in worker processes; the caller works meanwhile, then
+    calls what this yields for the results. Few items: run in this process when asked for."""
     workers = workers or _workers()
-    if workers < 2 or len(texts) < PARALLEL_FROM:
-        return [to_html(text) for text in texts]
-    chunk = max(1, len(texts) // (workers * 8))
+    if workers < 2 or len(items) < PARALLEL_FROM:
+        yield lambda: [function(item) for item in items]
+        return
+    chunk = max(1, len(items) // (workers * 8))
+    # Every job is submitted (and every worker forked) here, from this thread.
     with ProcessPoolExecutor(max_workers=workers, **_pool_options()) as pool:
-        return list(pool.map(to_html, texts, chunksize=chunk))
+        results = pool.map(function, items, chunksize=chunk)
+        try:
+            yield lambda: list(results)
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def _pool_options() -> dict[str, Any]:

@@ -82,22 +82,28 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def index_entry(post: Any, href: str, page: str) -> list[Any]:
-    """One post in the search index: [title, link, date, text, [[paper, #anchor, text], …]].
-    Positional lists: the index of a year of busy days is megabytes, keys would be a third."""
-    papers = [[s.title, s.anchor, _clip(s.text, SNIPPET)] for s in sections(page)]
+def records(page: str) -> list[list[str]]:
+    """What the index and the feeds keep of a post's HTML: [title, anchor, text clipped to
+    SNIPPET] per paper, small enough to cache beside the HTML and read without it."""
+    return [[s.title, s.anchor, _clip(s.text, SNIPPET)] for s in sections(page)]
+
+
+def index_entry(post: Any, href: str, papers: list[list[str]]) -> list[Any]:
+    """One post in the search index: [title, link, date, text, [[paper, #anchor, text], …]]
+    (`papers` from `records`). Positional lists: the index of a year of busy days is
+    megabytes, keys would be a third."""
     words = " ".join([post.description or "", *post.organizations, *post.keywords])
     return [post.title, href, post.date.strftime("%Y-%m-%d"), _squash(words), papers]
 
 
-def summary_html(page: str, href: str, count_line: str, limit: int) -> str:
-    """A feed entry's HTML: the post's first `limit` papers linked to their entries, then a line
-    linking the whole post; `href` is the post's link as the feed gives it (absolute or not)."""
-    found = sections(page)[:limit]
+def summary_html(papers: list[list[str]], href: str, count_line: str, limit: int) -> str:
+    """A feed entry's HTML: the post's first `limit` papers (from `records`) linked to their
+    entries, then a line linking the whole post; `href` is the post's link as the feed gives
+    it (absolute or not)."""
     link = html.escape(href, quote=True)
     items = "".join(
-        f'<li><a href="{link}#{html.escape(s.anchor, quote=True)}">{html.escape(s.title)}</a></li>'
-        for s in found
+        f'<li><a href="{link}#{html.escape(anchor, quote=True)}">{html.escape(title)}</a></li>'
+        for title, anchor, _ in papers[:limit]
     )
     listed = f"<ol>{items}</ol>" if items else ""
     return f'{listed}<p><a href="{link}">{html.escape(count_line)}</a></p>'

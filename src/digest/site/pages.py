@@ -144,13 +144,14 @@ class Site:
         return text if on == post.url else rebase(text, post.url, on)
 
     def resolve(self, value: Any) -> Any:
-        """The context with each post's HTML in place of its stand-in."""
+        """The context with each post's HTML (or its papers' records) in place of its stand-in."""
         if isinstance(value, Html):
-            text = self.html(value.post, value.on)
             if value.view == "index":
-                return pageindex.index_entry(value.post, relative(value.on, value.post.url), text)
+                href = relative(value.on, value.post.url)
+                return pageindex.index_entry(value.post, href, self.bodies.records(value.post))
             if value.view == "summary":
-                return self.summary(value.post, value.on, text)
+                return self.summary(value.post, value.on)
+            text = self.html(value.post, value.on)
             # Safe by construction: markup.to_html escapes raw HTML and allow-lists the rest.
             return Markup(text) if value.markup else text
         if isinstance(value, dict):
@@ -159,13 +160,13 @@ class Site:
             return type(value)(self.resolve(v) for v in value)
         return value
 
-    def summary(self, post: SitePost, on: str, text: str) -> str:
+    def summary(self, post: SitePost, on: str) -> str:
         """A feed entry's HTML: its first papers and a link to the whole post."""
         words = self.labels(post.lang)
         count = words["read_post"] if post.papers is None else words["all_papers"]
         line = count.format(count=post.papers)
         url = Absolute(on, self.config.site.base_url)(post.url)
-        return pageindex.summary_html(text, url, line, FEED_PAPERS)
+        return pageindex.summary_html(self.bodies.records(post), url, line, FEED_PAPERS)
 
 
 def _origin(url: str) -> str:

@@ -7,7 +7,7 @@ import logging
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from stat import S_ISREG
@@ -161,6 +161,14 @@ def _image(value: Any) -> str | None:
     return markup.safe_link(path)
 
 
+def read_body(path: Path) -> str:
+    """A post's Markdown as `read_post` gives it; empty when the file went missing or broke."""
+    try:
+        return clean(matter.split(path.read_text(encoding="utf-8"))[1])
+    except Exception:  # read_post warned about it, or it changed since: the page says nothing
+        return ""
+
+
 def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
     """One post, or None (with a warning) when it has no date or cannot be read."""
     try:
@@ -232,6 +240,9 @@ def read_posts(
         post = SitePost.from_record(known) if known else read_post(path, tz, default_lang)
         if post is None:
             continue
+        # Only the metadata stays: 6,000 posts' Markdown is gigabytes of str; the workers that
+        # convert a post read its file again (`read_body`).
+        post = replace(post, body=None)
         if state:
             state.remember_post(path, stat, known or post.record())
         if post.url in found:

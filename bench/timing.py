@@ -1,0 +1,96 @@
+"""Whole-process timing for the benches: wall, CPU and peak memory of each run, by /usr/bin/time.
+
+GNU time reports what the kernel accounted for the finished process and the children it
+waited for: user + system CPU summed over all of them, and the peak resident set of the
+largest single process (what `/usr/bin/time -v` prints as "Maximum resident set size").
+Commands are run in turn, A B A B …, so a drift in the machine's speed hits every side alike,
+and ratios are taken pair by pair before the median.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TIME = "/usr/bin/time"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One finished process: seconds of wall clock and of CPU, peak memory in MB."""
+
+    wall: float
+    cpu: float
+    rss_mb: float
+
+
+@dataclass
+class Side:
+    """One command measured again and again, with what to do before each run (not timed)."""
+
+    name: str
+    command: list[str]
+    cwd: Path
+    prepare: Callable[[], None] = lambda: None
+    env: dict[str, str] | None = None
+    runs: list[Run] = field(default_factory=list)
+
+    def median(self, figure: str) -> float:
+        return statistics.median(getattr(run, figure) for run in self.runs)
+
+
+def require_time() -> str | None:
+    """None when GNU time is there, else what to do about it."""
+    if os.access(TIME, os.X_OK):
+        return None
+    return f"{TIME} is missing: apt-get install time (GNU time, for CPU and peak memory)"
+
+
+def measure(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run once under GNU time; a failing command stops the bench with its error output."""
+    # The figures come back on a pipe of their own: no temporary file for others to clean up.
+    read_end, write_end = os.pipe()
+    timed = [TIME, "-o", f"/dev/fd/{write_end}", "-f", "%e %U %S %M", *command]
+    try:
+        done = subprocess.run(
+            timed, cwd=cwd, env=env, capture_output=True, text=True, pass_fds=(write_end,)
+        )
+    finally:
+        os.close(write_end)
+    with os.fdopen(read_end) as figures:
+        report = figures.read()
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{done.stderr[-2000:]}")
+    # GNU time may put a note first ("Command exited with …"): the figures are last.
+    wall, user, system, rss_kb = report.split()[-4:]
+    return Run(float(wall), float(user) + float(system), int(rss_kb) / 1024)
+
+
+def paired(sides: Sequence[Side], repeat: int, warmup: int = 1) -> None:
+    """Each side in turn, `warmup` uncounted rounds and then `repeat` counted ones."""
+    for round_ in range(warmup + repeat):
+        for side in sides:
+            side.prepare()
+            run = measure(side.command, side.cwd, side.env)
+            if round_ >= warmup:
+                side.runs.append(run)
+
+
+def ratio(a: Side, b: Side, figure: str = "wall") -> tuple[float, float, float]:
+    """A's figure over B's, pair by pair: (median, min, max)."""
+    values = [getattr(x, figure) / getattr(y, figure) for x, y in zip(a.runs, b.runs, strict=True)]
+    return statistics.median(values), min(values), max(values)
+
+
+def load() -> str:
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
+def remove(*paths: Path) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
