@@ -144,7 +144,7 @@ def _get(
             problem = f"HTTP {response.status}"
             if response.status not in RETRY_STATUSES:
                 raise UpstreamUnavailable(f"{_where(url)} answered {problem}; not retrying")
-            retry_after = _retry_after(response.headers.get("Retry-After"))
+            retry_after = http.retry_after(response.headers.get("Retry-After"))
         if attempt >= api.retries:
             tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
             raise UpstreamUnavailable(f"{_where(url)} failed after {tries}: {problem}")
@@ -206,22 +206,6 @@ def _get_following_redirects(
             raise UpstreamInvalid(f"{_where(url)} redirected to another host: {_where(target)}")
         url, params = target, None
     raise UpstreamInvalid(f"{_where(url)} redirected more than {MAX_REDIRECTS} times")
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - _now()).total_seconds())
 
 
 def _server_time(response: http.Answer) -> datetime | None:

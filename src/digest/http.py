@@ -16,6 +16,8 @@ import time
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -282,6 +284,23 @@ def _as_requests_error(exc: Exception) -> requests.RequestException:
 
 def _too_large(url: str, limit: int) -> ResponseTooLarge:
     return ResponseTooLarge(f"{where(url)} answered with more than {limit:,} bytes")
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date; None when
+    there is none or it cannot be read."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 def where(url: str) -> str:

@@ -120,7 +120,8 @@ def get(
         status = answer.status
         if status not in RETRY_STATUSES:
             return answer
-        wait = _retry_after(answer.retry_after)
+        wait = http.retry_after(answer.retry_after)
+        wait = 1.0 if wait is None else wait
         if status == 429:
             limiter.pause(wait or 1.0)
         if attempt or wait > max_retry_wait or time.monotonic() + wait >= deadline:
@@ -168,12 +169,6 @@ def _send(
         if urlsplit(url)[:2] != origin:
             raise Failed("redirected to another host")
     raise Failed("too many redirects")
-
-
-def _retry_after(value: str | None) -> float:
-    if value and value.strip().isdigit():
-        return float(value.strip())
-    return 1.0
 
 
 def _describe(exc: Exception) -> str:

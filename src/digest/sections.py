@@ -27,6 +27,13 @@ PERIOD_FIELDS = frozenset({"period", "name", "start", "end", "count"})
 _ANY_LANGUAGE = "A language not named takes its language file's"
 
 
+# One doc line for every kind's `detail_papers` (only the default differs).
+DETAIL_DOC = (
+    "The best this many papers get a full entry (authors, keywords, abstract); the rest a "
+    "compact one (meta line, TL;DR). All are in the ranking table at the top."
+)
+
+
 @dataclass(frozen=True)
 class ApiSettings:
     """How to reach the daily papers API."""
@@ -245,8 +252,7 @@ class DailySettings(EditionSettings):
     detail_papers: int = setting(
         15,
         integer(0),
-        "The best this many papers get a full entry (authors, keywords, abstract); the rest a "
-        "compact one (meta line, TL;DR). All are in the ranking table at the top.",
+        DETAIL_DOC,
     )
     titles: Mapping[str, str] = setting(
         {},
@@ -290,8 +296,7 @@ def _period_settings(
         detail_papers: int = setting(
             10,
             integer(0),
-            "The best this many papers get a full entry (authors, keywords, abstract); the "
-            "rest a compact one (meta line, TL;DR). All are in the ranking table at the top.",
+            DETAIL_DOC,
         )
         titles: Mapping[str, str] = setting(
             {}, titles_with(PERIOD_FIELDS), placeholders, key="title"

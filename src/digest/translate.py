@@ -19,8 +19,7 @@ import requests
 from digest._version import __version__
 from digest.chat_protocol import BadAnswer, error_message, quota_spent, read_answer, request_body
 from digest.errors import ResponseTooLarge, ResponseTooSlow, TranslationIncomplete, UpstreamInvalid
-from digest.fetch import _retry_after
-from digest.http import request, where
+from digest.http import request, retry_after, where
 from digest.models import Paper
 from digest.progress import Progress
 from digest.translation_cache import CacheKey, cache_key, read_cached, write_cached
@@ -253,16 +252,16 @@ class Translator:
         self, status: int, headers: Mapping[str, str], body: bytes, trouble: str
     ) -> float | None:
         """For an error answer: the Retry-After to honour, or raise when retrying is futile."""
-        retry_after = _retry_after(headers.get("Retry-After"))
+        wait = retry_after(headers.get("Retry-After"))
         if status == 429:
-            spent = quota_spent(headers, body, retry_after, self._limits.remaining())
+            spent = quota_spent(headers, body, wait, self._limits.remaining())
             if spent:
                 self._stop(f"{where(self._url)}: {spent}")
         if status in STOP_STATUSES:
             self._stop(f"{where(self._url)} answered {trouble}")
         if status not in RETRY_STATUSES:
             raise _Failed(trouble)
-        return retry_after
+        return wait
 
     def _stop(self, reason: str) -> None:
         """No further call in this run, this one included."""
