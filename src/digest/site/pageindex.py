@@ -19,6 +19,13 @@ _PAPER_HEADINGS = frozenset({"h2", "h3", "h4"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BLOCKS = frozenset({"p", "li", "div", "br", "tr", "td", "th", "blockquote"})
 _RANK = re.compile(r"^\d+\.\s+")
+# A tag or a run of text, as a serializer writes them.
+_TOKEN = re.compile(
+    r'<(?P<end>/?)(?P<tag>[A-Za-z][A-Za-z0-9]*)(?P<attrs>(?:\s+[\w-]+="[^"<>]*")*\s*/?)>'
+    r"|(?P<data>[^<]+)"
+)
+_NEXT_HEADING = re.compile(r"<[hH][1-6][\s/>]")
+_ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 SNIPPET = 280  # characters of a paper's text in the search index: its meta line and TL;DR
 
 
@@ -63,15 +70,83 @@ class _Sections(HTMLParser):
             self.found[-1][2].append(data)
 
 
-def sections(page: str) -> list[Section]:
-    """The papers a post's HTML lists, in page order."""
-    parser = _Sections()
-    parser.feed(page)
-    parser.close()
+def sections(page: str, enough: int | None = None) -> list[Section]:
+    """The papers a post's HTML lists, in page order; with `enough`, each text may stop once
+    it is longer than that (what follows would be clipped off anyway)."""
+    found = _fast_sections(page, enough)
+    if found is None:  # HTML that is not a serializer's: the standard library reads it
+        parser = _Sections()
+        parser.feed(page)
+        parser.close()
+        found = parser.found
     return [
         Section(anchor, _RANK.sub("", _squash("".join(title))), _squash("".join(text)))
-        for anchor, title, text, *_ in parser.found
+        for anchor, title, text, *_ in found
     ]
+
+
+def _fast_sections(page: str, enough: int | None = None) -> list[list[Any]] | None:
+    """What `_Sections` finds, read with one regex: tags and text in turn, as Python-Markdown's
+    serializer writes them (every `<` of text escaped, attributes double-quoted). None for any
+    other HTML (a comment, a bare `<`), which `_Sections` reads instead."""
+    if "<!" in page:
+        return None
+    found: list[list[Any]] = []
+    heading: str | None = None
+    size = 0  # characters of text in the open section so far
+    pos = 0
+    while pos < len(page):
+        if heading is None and (not found or len(found[-1]) != 3):
+            # Outside a paper's section only a heading matters: skip to the next one.
+            following = _NEXT_HEADING.search(page, pos)
+            if following is None:
+                break
+            pos = following.start()
+        match = _TOKEN.match(page, pos)
+        if match is None:
+            return None
+        pos = match.end()
+        data = match.group("data")
+        if data is not None:
+            if "&" in data:
+                data = html.unescape(data)
+            if heading and found:
+                found[-1][1].append(data)
+            elif found and len(found[-1]) == 3:
+                found[-1][2].append(data)
+                size += len(data)
+                text = found[-1][2]
+                if enough is not None and size > enough and len(_squash("".join(text))) > enough:
+                    # The rest of this section's text cannot show: on to the next heading.
+                    following = _NEXT_HEADING.search(page, pos)
+                    pos = following.start() if following else len(page)
+            continue
+        tag = match.group("tag").lower()
+        if match.group("end"):
+            if tag == heading:
+                heading = None
+            elif tag in _BLOCKS and found and len(found[-1]) == 3:
+                found[-1][2].append(" ")
+            continue
+        if tag in _HEADINGS:
+            anchor = _anchor(match.group("attrs"))
+            heading = tag if anchor and tag in _PAPER_HEADINGS else None
+            size = 0
+            if heading:
+                found.append([anchor, [], []])
+            elif found:
+                found[-1].append(None)
+        elif tag in _BLOCKS and found and len(found[-1]) == 3:
+            # `<br />` is a start and an end tag to html.parser: a space each
+            found[-1][2].append("  " if match.group("attrs").endswith("/") else " ")
+    return found
+
+
+def _anchor(attrs: str) -> str | None:
+    for name, value in _ATTRIBUTE.findall(attrs):
+        if name.lower() == "id":
+            return html.unescape(value)
+    return None
 
 
 def _squash(text: str) -> str:
@@ -85,7 +160,7 @@ def _clip(text: str, limit: int) -> str:
 def records(page: str) -> list[list[str]]:
     """What the index and the feeds keep of a post's HTML: [title, anchor, text clipped to
     SNIPPET] per paper, small enough to cache beside the HTML and read without it."""
-    return [[s.title, s.anchor, _clip(s.text, SNIPPET)] for s in sections(page)]
+    return [[s.title, s.anchor, _clip(s.text, SNIPPET)] for s in sections(page, SNIPPET)]
 
 
 def index_entry(post: Any, href: str, papers: list[list[str]]) -> list[Any]:
