@@ -40,6 +40,12 @@ SYNTAX = [
 ]
 hostile = st.lists(st.sampled_from(SYNTAX) | st.characters(), max_size=40).map("".join)
 text = st.text(max_size=60) | hostile
+# Papers as a post lists them: a heading with an id, then any Markdown.
+sectioned = st.lists(st.tuples(text, hostile), max_size=4).map(
+    lambda parts: "\n\n".join(f"### {i}. {t} {{#p{i}}}\n\n{b}" for i, (t, b) in enumerate(parts))
+)
+
+
 SNAPSHOT = datetime(2026, 2, 21, 0, 30, tzinfo=timezone.utc)
 
 
@@ -64,15 +70,40 @@ def test_every_kept_post_converts_the_same(path):
         assert fast is not None, "digest's own post fell back to Python-Markdown"
 
 
-def test_records_read_with_the_regex_equal_html_parser(tmp_path):
+def _parsed(page: str) -> list[tuple[str, str, str]]:
+    """The papers as html.parser reads them: (anchor, title, text), blanks collapsed."""
+    parser = pageindex._Sections()
+    parser.feed(page)
+    parser.close()
+    squash = pageindex._squash
+    return [(a, squash("".join(t)), squash("".join(x))) for a, t, x, *_ in parser.found]
+
+
+def test_records_read_with_regexes_equal_html_parser():
     for path in CORPUS:
         page = markup.to_html(read_body(path))
-        parser = pageindex._Sections()
-        parser.feed(page)
-        parser.close()
-        assert pageindex._fast_sections(page) == parser.found, path
-        full = [[s.title, s.anchor, pageindex._clip(s.text, 280)] for s in pageindex.sections(page)]
-        assert pageindex.records(page) == full, path
+        fast = pageindex._fast_sections(page)
+        assert fast is not None, path
+        squash = pageindex._squash
+        assert [(a, squash("".join(t)), squash("".join(x))) for a, t, x in fast] == _parsed(page)
+        clipped = [
+            [pageindex._RANK.sub("", title), anchor, pageindex._clip(text, pageindex.SNIPPET)]
+            for anchor, title, text in _parsed(page)
+        ]
+        assert pageindex.records(page) == clipped, path
+
+
+@SETTINGS
+@given(body=hostile | sectioned)
+@example(body="### 1. T {#a}\n\nx <!-- y -->")
+@example(body="## A {#a}\n\n" + "word " * 200 + "\n\n### B {#b}\n\n- c")
+def test_records_of_any_converted_markdown_equal_html_parser(body):
+    page = markup.to_html(body)
+    clipped = [
+        [pageindex._RANK.sub("", title), anchor, pageindex._clip(text, pageindex.SNIPPET)]
+        for anchor, title, text in _parsed(page)
+    ]
+    assert pageindex.records(page) == clipped
 
 
 def _post(title: str, abstract: str, summary: str, org: str, lang: str, detail: int) -> str:
@@ -114,7 +145,7 @@ def test_posts_from_hostile_papers_convert_the_same(title, abstract, summary, or
 
 
 @SETTINGS
-@given(body=hostile)
+@given(body=hostile | sectioned)
 @example(body="a **b** c")
 @example(body="[a](javascript:alert(1)) [b](#c)")
 @example(body="### T \\[x\\] {#arxiv-1}")

@@ -19,12 +19,14 @@ _PAPER_HEADINGS = frozenset({"h2", "h3", "h4"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BLOCKS = frozenset({"p", "li", "div", "br", "tr", "td", "th", "blockquote"})
 _RANK = re.compile(r"^\d+\.\s+")
-# A tag or a run of text, as a serializer writes them.
-_TOKEN = re.compile(
-    r'<(?P<end>/?)(?P<tag>[A-Za-z][A-Za-z0-9]*)(?P<attrs>(?:\s+[\w-]+="[^"<>]*")*\s*/?)>'
-    r"|(?P<data>[^<]+)"
+# A heading as a serializer writes it, its start alone, any tag, and the tags _Sections
+# reads as a break between words.
+_HEADING = re.compile(
+    r'<(?P<tag>[hH][1-6])(?P<attrs>(?:\s+[\w-]+="[^"<>]*")*)\s*>(?P<inner>.*?)</(?P=tag)>', re.S
 )
-_NEXT_HEADING = re.compile(r"<[hH][1-6][\s/>]")
+_HEADING_START = re.compile(r"<[hH][1-6][\s/>]")
+_TAG = re.compile(r"<[^<>]*>")
+_BLOCK_TAG = re.compile(r"</?(?:p|li|div|br|tr|td|th|blockquote)(?:\s[^<>]*)?>", re.I)
 _ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 SNIPPET = 280  # characters of a paper's text in the search index: its meta line and TL;DR
 
@@ -86,60 +88,39 @@ def sections(page: str, enough: int | None = None) -> list[Section]:
 
 
 def _fast_sections(page: str, enough: int | None = None) -> list[list[Any]] | None:
-    """What `_Sections` finds, read with one regex: tags and text in turn, as Python-Markdown's
-    serializer writes them (every `<` of text escaped, attributes double-quoted). None for any
-    other HTML (a comment, a bare `<`), which `_Sections` reads instead."""
+    """What `_Sections` finds, read with a few regexes over HTML as Python-Markdown's
+    serializer writes it (every `<` of text escaped, attributes double-quoted, every heading
+    closed). None for any other HTML (a comment, an unclosed heading): `_Sections` reads it."""
     if "<!" in page:
         return None
+    headings = list(_HEADING.finditer(page))
+    if len(headings) != len(_HEADING_START.findall(page)):
+        return None
     found: list[list[Any]] = []
-    heading: str | None = None
-    size = 0  # characters of text in the open section so far
-    pos = 0
-    while pos < len(page):
-        if heading is None and (not found or len(found[-1]) != 3):
-            # Outside a paper's section only a heading matters: skip to the next one.
-            following = _NEXT_HEADING.search(page, pos)
-            if following is None:
-                break
-            pos = following.start()
-        match = _TOKEN.match(page, pos)
-        if match is None:
-            return None
-        pos = match.end()
-        data = match.group("data")
-        if data is not None:
-            if "&" in data:
-                data = html.unescape(data)
-            if heading and found:
-                found[-1][1].append(data)
-            elif found and len(found[-1]) == 3:
-                found[-1][2].append(data)
-                size += len(data)
-                text = found[-1][2]
-                if enough is not None and size > enough and len(_squash("".join(text))) > enough:
-                    # The rest of this section's text cannot show: on to the next heading.
-                    following = _NEXT_HEADING.search(page, pos)
-                    pos = following.start() if following else len(page)
+    for i, heading in enumerate(headings):
+        anchor = _anchor(heading.group("attrs"))
+        if not anchor or heading.group("tag").lower() not in _PAPER_HEADINGS:
             continue
-        tag = match.group("tag").lower()
-        if match.group("end"):
-            if tag == heading:
-                heading = None
-            elif tag in _BLOCKS and found and len(found[-1]) == 3:
-                found[-1][2].append(" ")
-            continue
-        if tag in _HEADINGS:
-            anchor = _anchor(match.group("attrs"))
-            heading = tag if anchor and tag in _PAPER_HEADINGS else None
-            size = 0
-            if heading:
-                found.append([anchor, [], []])
-            elif found:
-                found[-1].append(None)
-        elif tag in _BLOCKS and found and len(found[-1]) == 3:
-            # `<br />` is a start and an end tag to html.parser: a space each
-            found[-1][2].append("  " if match.group("attrs").endswith("/") else " ")
+        end = headings[i + 1].start() if i + 1 < len(headings) else len(page)
+        title = _TAG.sub("", heading.group("inner"))
+        found.append([anchor, [_unescape(title)], [_visible(page, heading.end(), end, enough)]])
     return found
+
+
+def _visible(page: str, start: int, end: int, enough: int | None) -> str:
+    """The text of page[start:end], a space for each block tag; with `enough`, possibly only
+    its opening (cut before a tag), once that is longer than `enough` squashed."""
+    if enough is not None and end - start > 8 * enough:
+        cut = page.rfind("<", start, start + 8 * enough)
+        if cut > start:
+            text = _unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", page[start:cut])))
+            if len(_squash(text)) > enough:
+                return text
+    return _unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", page[start:end])))
+
+
+def _unescape(text: str) -> str:
+    return html.unescape(text) if "&" in text else text
 
 
 def _anchor(attrs: str) -> str | None:
