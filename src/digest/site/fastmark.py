@@ -70,7 +70,9 @@ def to_html(text: str) -> str | None:
     """The post body's HTML exactly as `markup.to_html` writes it, or None when not sure."""
     if not text.strip() or any(mark in text for mark in _UNREAD):
         return None
-    source = re.sub(r"(?<=\n) +\n", "\n", text + "\n\n")
+    source = text + "\n\n"
+    if "\n " in source:  # Python-Markdown empties lines of spaces alone
+        source = re.sub(r"(?<=\n) +\n", "\n", source)
     try:
         return "".join(_blocks(source.split("\n\n"))).strip()
     except _NotOurs:
