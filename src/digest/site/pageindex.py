@@ -19,6 +19,15 @@ _PAPER_HEADINGS = frozenset({"h2", "h3", "h4"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BLOCKS = frozenset({"p", "li", "div", "br", "tr", "td", "th", "blockquote"})
 _RANK = re.compile(r"^\d+\.\s+")
+# A heading as a serializer writes it, its start alone, any tag, and the tags _Sections
+# reads as a break between words.
+_HEADING = re.compile(
+    r'<(?P<tag>[hH][1-6])(?P<attrs>(?:\s+[\w-]+="[^"<>]*")*)\s*>(?P<inner>.*?)</(?P=tag)>', re.S
+)
+_HEADING_START = re.compile(r"<[hH][1-6][\s/>]")
+_TAG = re.compile(r"<[^<>]*>")
+_BLOCK_TAG = re.compile(r"</?(?:p|li|div|br|tr|td|th|blockquote)(?:\s[^<>]*)?>", re.I)
+_ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 SNIPPET = 280  # characters of a paper's text in the search index: its meta line and TL;DR
 
 
@@ -63,15 +72,62 @@ class _Sections(HTMLParser):
             self.found[-1][2].append(data)
 
 
-def sections(page: str) -> list[Section]:
-    """The papers a post's HTML lists, in page order."""
-    parser = _Sections()
-    parser.feed(page)
-    parser.close()
+def sections(page: str, enough: int | None = None) -> list[Section]:
+    """The papers a post's HTML lists, in page order; with `enough`, each text may stop once
+    it is longer than that (what follows would be clipped off anyway)."""
+    found = _fast_sections(page, enough)
+    if found is None:  # HTML that is not a serializer's: the standard library reads it
+        parser = _Sections()
+        parser.feed(page)
+        parser.close()
+        found = parser.found
     return [
         Section(anchor, _RANK.sub("", _squash("".join(title))), _squash("".join(text)))
-        for anchor, title, text, *_ in parser.found
+        for anchor, title, text, *_ in found
     ]
+
+
+def _fast_sections(page: str, enough: int | None = None) -> list[list[Any]] | None:
+    """What `_Sections` finds, read with a few regexes over HTML as Python-Markdown's
+    serializer writes it (every `<` of text escaped, attributes double-quoted, every heading
+    closed). None for any other HTML (a comment, an unclosed heading): `_Sections` reads it."""
+    if "<!" in page:
+        return None
+    headings = list(_HEADING.finditer(page))
+    if len(headings) != len(_HEADING_START.findall(page)):
+        return None
+    found: list[list[Any]] = []
+    for i, heading in enumerate(headings):
+        anchor = _anchor(heading.group("attrs"))
+        if not anchor or heading.group("tag").lower() not in _PAPER_HEADINGS:
+            continue
+        end = headings[i + 1].start() if i + 1 < len(headings) else len(page)
+        title = _TAG.sub("", heading.group("inner"))
+        found.append([anchor, [_unescape(title)], [_visible(page, heading.end(), end, enough)]])
+    return found
+
+
+def _visible(page: str, start: int, end: int, enough: int | None) -> str:
+    """The text of page[start:end], a space for each block tag; with `enough`, possibly only
+    its opening (cut before a tag), once that is longer than `enough` squashed."""
+    if enough is not None and end - start > 8 * enough:
+        cut = page.rfind("<", start, start + 8 * enough)
+        if cut > start:
+            text = _unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", page[start:cut])))
+            if len(_squash(text)) > enough:
+                return text
+    return _unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", page[start:end])))
+
+
+def _unescape(text: str) -> str:
+    return html.unescape(text) if "&" in text else text
+
+
+def _anchor(attrs: str) -> str | None:
+    for name, value in _ATTRIBUTE.findall(attrs):
+        if name.lower() == "id":
+            return html.unescape(value)
+    return None
 
 
 def _squash(text: str) -> str:
@@ -85,7 +141,7 @@ def _clip(text: str, limit: int) -> str:
 def records(page: str) -> list[list[str]]:
     """What the index and the feeds keep of a post's HTML: [title, anchor, text clipped to
     SNIPPET] per paper, small enough to cache beside the HTML and read without it."""
-    return [[s.title, s.anchor, _clip(s.text, SNIPPET)] for s in sections(page)]
+    return [[s.title, s.anchor, _clip(s.text, SNIPPET)] for s in sections(page, SNIPPET)]
 
 
 def index_entry(post: Any, href: str, papers: list[list[str]]) -> list[Any]:
