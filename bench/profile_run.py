@@ -3,7 +3,7 @@
     .venv/bin/python bench/profile_run.py site [--days 1000] [--top 25]
     .venv/bin/python bench/profile_run.py rebuild [--days 1000] [--top 25]
     .venv/bin/python bench/profile_run.py site --memory     # tracemalloc instead of cProfile
-    .venv/bin/python bench/profile_run.py site --rerun one  # a re-run: `one` post changed, or `none`
+    .venv/bin/python bench/profile_run.py site --rerun one  # a re-run, one post changed (or none)
 
 Makes the same inputs as the other benches (site_vs_hugo's posts, run.py's archive), then runs
 the real command in this process under cProfile, on one core so that the work every worker

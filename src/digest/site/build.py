@@ -16,7 +16,14 @@ from digest.fingerprint import fingerprint
 from digest.site import incremental, markup
 from digest.site.bodies import Bodies
 from digest.site.page import Page, Words
-from digest.site.pages import Site, post_page, render_page, section_pages
+from digest.site.pages import (
+    Site,
+    environment,
+    post_page,
+    render_page,
+    section_pages,
+    site_languages,
+)
 from digest.site.posts import SitePost, read_posts
 from digest.site.urls import file_for
 
@@ -59,23 +66,36 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
     signature = fingerprint(__version__, markup.RENDERER, config.timezone, config.languages[0])
     state = incremental.load(config.site.cache_dir, signature)
     posts = read_posts(posts_dir, config.tz, config.languages[0], state)
-    bodies = Bodies(config, posts_dir)
-    try:
-        return _build(config, Site(config, posts, bodies), state, out)
-    finally:
-        bodies.close()
-
-
-def _build(config: Config, site: Site, state: incremental.State, out: Path) -> SiteReport:
-    report = SiteReport(out=out, posts=len(site.posts), languages=site.languages)
-    if site.posts and not config.site.base_url:
+    report = SiteReport(out=out, posts=len(posts), languages=site_languages(config, posts))
+    if posts and not config.site.base_url:
         log.warning(
             "site.base_url is not set: feed links are relative (most feed readers cannot "
             "follow them) and pages have no canonical URL or og:image"
         )
+    env = environment(config.templates_dir)
+    cache = config.site.cache_dir
+    env.bytecode_cache = incremental.CompiledTemplates(cache) if cache else None
     for name in ASSETS:
-        _place(report, out, f"assets/{name}", templating.source(site.env, f"site/assets/{name}"))
-    plan = _Plan(site, state, out, report)
+        _place(report, out, f"assets/{name}", templating.source(env, f"site/assets/{name}"))
+    templates = _templates_key(env)
+    # Every page is made from these: when none changed, no page needs even planning.
+    inputs = incremental.PageKeys(shared=())(templates, config, state.post_records())
+    if state.all_current(out, inputs):
+        report.unchanged += len(state.new_pages)
+    else:
+        bodies = Bodies(config, posts_dir)
+        try:
+            _build(Site(config, posts, bodies), state, out, report, templates)
+        finally:
+            bodies.close()
+    state.save()
+    return report
+
+
+def _build(
+    site: Site, state: incremental.State, out: Path, report: SiteReport, templates: str
+) -> None:
+    plan = _Plan(site, state, out, report, templates)
     global _forked
     _forked = (site, out)  # the workers are forked: they find the build here, not pickled
     try:
@@ -90,8 +110,6 @@ def _build(config: Config, site: Site, state: incremental.State, out: Path) -> S
         _forked = None
     if plan.converted:
         log.info("converted %d posts to HTML", plan.converted)
-    state.save()
-    return report
 
 
 class _Plan:
@@ -99,10 +117,12 @@ class _Plan:
     sections' here, the posts' by the workers. A page that shows posts' HTML (a feed, a search
     index file) waits until the workers are done with those posts."""
 
-    def __init__(self, site: Site, state: incremental.State, out: Path, report: SiteReport) -> None:
+    def __init__(
+        self, site: Site, state: incremental.State, out: Path, report: SiteReport, templates: str
+    ) -> None:
         self.site, self.state, self.out, self.report = site, state, out, report
         self.keys = incremental.PageKeys(shared=(SitePost, Words))
-        self.templates = _templates_key(site.env)
+        self.templates = templates
         self.names = {f"assets/{name}" for name in ASSETS}
         # Sections first: a post whose permalink takes a section's URL ("/ko/") loses to it.
         self.sections = dict(filter(None, map(self._stale, section_pages(site))))

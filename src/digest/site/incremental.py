@@ -16,10 +16,13 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path, PurePath
 from typing import Any
 
-from digest import manifest
+import jinja2
+
+from digest import manifest, write
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +60,16 @@ class PageKeys:
         return hashlib.sha256(self.encode(parts).encode("utf-8")).hexdigest()
 
     def _part(self, value: Any) -> Any:
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            if not isinstance(value, self.shared):
-                return _fields(value)
-            kept = self.memo.get(id(value))
-            if kept is None or kept[0] is not value:
-                kept = (value, self(_fields(value)))
-                self.memo[id(value)] = kept
+        kept = self.memo.get(id(value))
+        if kept is not None and kept[0] is value:
             return kept[1]
+        names = _field_names(type(value))
+        if names is not None:
+            fields = {"": type(value).__name__, **{name: getattr(value, name) for name in names}}
+            if not isinstance(value, self.shared):
+                return fields
+            self.memo[id(value)] = (value, self(fields))
+            return self.memo[id(value)][1]
         if isinstance(value, Mapping):
             return {str(k): v for k, v in value.items()}
         if isinstance(value, (set, frozenset)):
@@ -80,11 +85,13 @@ class PageKeys:
         return repr(value)
 
 
-def _fields(value: Any) -> dict[str, Any]:
-    # Fields marked `fingerprint=False` stand for data fingerprinted another way (a post's
-    # body by its hash).
-    kept = [f.name for f in dataclasses.fields(value) if f.metadata.get("fingerprint", True)]
-    return {"": type(value).__name__, **{name: getattr(value, name) for name in kept}}
+@lru_cache(maxsize=256)
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's fields that are fingerprinted (None: not a dataclass). A field marked
+    `fingerprint=False` stands for data fingerprinted another way (a post's body by its hash)."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    return tuple(f.name for f in dataclasses.fields(kind) if f.metadata.get("fingerprint", True))
 
 
 def stand_ins(value: Any) -> Iterator[Html]:
@@ -107,8 +114,22 @@ class State:
     signature: str
     posts: dict[str, Any] = field(default_factory=dict)  # file name -> [mtime, size, record]
     pages: dict[str, Any] = field(default_factory=dict)  # output file -> [key, mtime, size]
+    inputs: str | None = None  # the fingerprint of all the last build's pages were made from
     new_posts: dict[str, Any] = field(default_factory=dict)
     new_pages: dict[str, Any] = field(default_factory=dict)
+    new_inputs: str | None = None
+
+    def post_records(self) -> dict[str, Any]:
+        """This build's posts as read (file name -> record), without their files' times."""
+        return {name: entry[2] for name, entry in self.new_posts.items()}
+
+    def all_current(self, out: Path, inputs: str) -> bool:
+        """Whether the last build was made from the same `inputs` and every page it wrote is
+        still as it left it: then every page is current, and none need be planned."""
+        self.new_inputs = inputs
+        if self.cache is None or inputs != self.inputs or not self.pages:
+            return False
+        return all(self.page_is_current(out, name, entry[0]) for name, entry in self.pages.items())
 
     def remembered_post(self, path: Path, stat: os.stat_result) -> Any | None:
         entry = self.posts.get(path.name)
@@ -138,8 +159,33 @@ class State:
     def save(self) -> None:
         if self.cache is None:
             return
-        sections = {"posts": self.new_posts, "pages": self.new_pages}
+        last = (self.inputs, self.posts, self.pages)
+        if last == (self.new_inputs, self.new_posts, self.new_pages):
+            return  # the file would get the same bytes: not even made
+        inputs = {"key": self.new_inputs} if self.new_inputs else {}
+        sections = {"posts": self.new_posts, "pages": self.new_pages, "inputs": inputs}
         manifest.save(self.cache, MANIFEST, self.signature, sections, durable=False)
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in the cache folder, so that a re-run does not compile them
+    again (Jinja checks each against its template's source and Python's version)."""
+
+    def __init__(self, cache: Path) -> None:
+        self.cache = cache
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            bucket.bytecode_from_string((self.cache / _compiled(bucket)).read_bytes())
+        except Exception:  # missing or broken: compiled again, and written anew
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        write.write_bytes(self.cache, _compiled(bucket), bucket.bytecode_to_string(), durable=False)
+
+
+def _compiled(bucket: jinja2.bccache.Bucket) -> str:
+    return f"templates/{bucket.key}.jinja"
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -151,5 +197,6 @@ def _stat(path: Path) -> os.stat_result | None:
 
 def load(cache: Path | None, signature: str) -> State:
     """The record of the last build made with the same settings, or an empty one."""
-    posts, pages = manifest.read(cache, MANIFEST, signature, ("posts", "pages"))
-    return State(cache, signature, posts=posts, pages=pages)
+    posts, pages, inputs = manifest.read(cache, MANIFEST, signature, ("posts", "pages", "inputs"))
+    key = inputs.get("key")
+    return State(cache, signature, posts, pages, key if isinstance(key, str) else None)

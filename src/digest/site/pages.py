@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -27,13 +28,14 @@ if TYPE_CHECKING:
 PERIODS_ON_HOME = 6
 
 
-def _languages(config: Config, posts: Sequence[SitePost]) -> tuple[str, ...]:
+def site_languages(config: Config, posts: Sequence[SitePost]) -> tuple[str, ...]:
     """Configured languages that have posts, in config order, then any others found."""
     present = {post.lang for post in posts}
     ordered = [lang for lang in config.languages if lang in present]
     return tuple(ordered + sorted(present - set(ordered)))
 
 
+@lru_cache(maxsize=8)  # one a build, and the next build's too (serve): compiled once
 def environment(user_dir: Path | None) -> jinja2.Environment:
     """The site's templates: HTML (and XML) escaped by default."""
     env = templating.environment(user_dir, autoescape=jinja2.select_autoescape(["html", "xml"]))
@@ -48,7 +50,7 @@ class Site:
         self.config = config
         self.posts = posts
         self.bodies = bodies
-        self.languages = _languages(config, posts)
+        self.languages = site_languages(config, posts)
         self.by_lang = {lang: [p for p in posts if p.lang == lang] for lang in self.languages}
         self.by_url = {p.url: p for p in posts}
         self.by_ref: dict[str, list[SitePost]] = {}

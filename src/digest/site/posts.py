@@ -240,9 +240,10 @@ def read_posts(
         post = SitePost.from_record(known) if known else read_post(path, tz, default_lang)
         if post is None:
             continue
-        # Only the metadata stays: 6,000 posts' Markdown is gigabytes of str; the workers that
-        # convert a post read its file again (`read_body`).
-        post = replace(post, body=None)
+        if post.body is not None:
+            # Only the metadata stays: 6,000 posts' Markdown is gigabytes of str; the workers
+            # that convert a post read its file again (`read_body`).
+            post = replace(post, body=None)
         if state:
             state.remember_post(path, stat, known or post.record())
         if post.url in found:
