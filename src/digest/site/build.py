@@ -79,7 +79,7 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
         _place(report, out, f"assets/{name}", templating.source(env, f"site/assets/{name}"))
     templates = _templates_key(env)
     # Every page is made from these: when none changed, no page needs even planning.
-    inputs = incremental.PageKeys(shared=())(templates, config, state.post_records())
+    inputs = incremental.PageKeys(shared=())(templates, config, state.post_files())
     if state.all_current(out, inputs):
         report.unchanged += len(state.new_pages)
     else:

@@ -115,13 +115,14 @@ class State:
     posts: dict[str, Any] = field(default_factory=dict)  # file name -> [mtime, size, record]
     pages: dict[str, Any] = field(default_factory=dict)  # output file -> [key, mtime, size]
     inputs: str | None = None  # the fingerprint of all the last build's pages were made from
-    new_posts: dict[str, Any] = field(default_factory=dict)
+    new_posts: dict[str, Any] = field(default_factory=dict)  # file name -> (mtime, size, post)
     new_pages: dict[str, Any] = field(default_factory=dict)
     new_inputs: str | None = None
+    changed: bool = False  # a post read again, or a page written: the manifest changes
 
-    def post_records(self) -> dict[str, Any]:
-        """This build's posts as read (file name -> record), without their files' times."""
-        return {name: entry[2] for name, entry in self.new_posts.items()}
+    def post_files(self) -> list[list[Any]]:
+        """This build's post files: [name, mtime, size] each, what their records were read by."""
+        return [[name, *entry[:2]] for name, entry in self.new_posts.items()]
 
     def all_current(self, out: Path, inputs: str) -> bool:
         """Whether the last build was made from the same `inputs` and every page it wrote is
@@ -132,13 +133,16 @@ class State:
         return all(self.page_is_current(out, name, entry[0]) for name, entry in self.pages.items())
 
     def remembered_post(self, path: Path, stat: os.stat_result) -> Any | None:
-        entry = self.posts.get(path.name)
+        """The post's record from the last build if its file is unchanged; taken out of the
+        old record, so that only the post made from it stays in memory."""
+        entry = self.posts.pop(path.name, None)
         if entry and entry[0] == stat.st_mtime_ns and entry[1] == stat.st_size:
             return entry[2]
+        self.changed = True
         return None
 
-    def remember_post(self, path: Path, stat: os.stat_result, record: Any) -> None:
-        self.new_posts[path.name] = [stat.st_mtime_ns, stat.st_size, record]
+    def remember_post(self, path: Path, stat: os.stat_result, post: Any) -> None:
+        self.new_posts[path.name] = (stat.st_mtime_ns, stat.st_size, post)  # post: SitePost
 
     def page_is_current(self, out: Path, name: str, key: str) -> bool:
         """Same inputs as last time, and the file is still the one written then."""
@@ -155,16 +159,36 @@ class State:
         stat = _stat(out / name)
         if stat is not None:
             self.new_pages[name] = [key, stat.st_mtime_ns, stat.st_size]
+            self.changed = self.changed or self.pages.get(name) != self.new_pages[name]
 
     def save(self) -> None:
         if self.cache is None:
             return
-        last = (self.inputs, self.posts, self.pages)
-        if last == (self.new_inputs, self.new_posts, self.new_pages):
-            return  # the file would get the same bytes: not even made
+        # Every post read from its record, every page as before: the same bytes, not made.
+        changed = self.changed or self.posts or self.inputs != self.new_inputs
+        if not changed and self.pages.keys() == self.new_pages.keys():
+            return
         inputs = {"key": self.new_inputs} if self.new_inputs else {}
-        sections = {"posts": self.new_posts, "pages": self.new_pages, "inputs": inputs}
+        posts = _Records(self.new_posts)
+        sections = {"posts": posts, "pages": self.new_pages, "inputs": inputs}
         manifest.save(self.cache, MANIFEST, self.signature, sections, durable=False)
+
+
+class _Records(Mapping[str, Any]):
+    """The posts as the manifest keeps them, each record made only as it is written."""
+
+    def __init__(self, posts: dict[str, tuple[int, int, Any]]) -> None:
+        self.posts = posts
+
+    def __getitem__(self, name: str) -> list[Any]:
+        mtime, size, post = self.posts[name]
+        return [mtime, size, post.record()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.posts)
+
+    def __len__(self) -> int:
+        return len(self.posts)
 
 
 class CompiledTemplates(jinja2.BytecodeCache):

@@ -245,7 +245,7 @@ def read_posts(
             # that convert a post read its file again (`read_body`).
             post = replace(post, body=None)
         if state:
-            state.remember_post(path, stat, known or post.record())
+            state.remember_post(path, stat, post)
         if post.url in found:
             log.warning(
                 "skipped %s: %s already has its URL %s",
