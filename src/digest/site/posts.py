@@ -6,6 +6,7 @@ import hashlib
 import logging
 import posixpath
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, tzinfo
@@ -63,9 +64,9 @@ class SitePost:
     @classmethod
     def from_record(cls, data: dict[str, Any]) -> SitePost:
         """A post from `record()`, without its body (`body` is None: read the file for it)."""
-        values = {**data, "body": None, "tags": tuple(data["tags"])}
-        for name in ("categories", "organizations", "keywords"):
-            values[name] = tuple(data[name])
+        values = {**data, "body": None, "lang": sys.intern(data["lang"])}
+        for name in ("tags", "categories", "organizations", "keywords"):
+            values[name] = tuple(map(sys.intern, data[name]))
         values["date"] = datetime.fromisoformat(data["date"])
         values["updated"] = datetime.fromisoformat(data["updated"]) if data["updated"] else None
         return cls(**values)
@@ -91,7 +92,8 @@ def _text_list(value: Any) -> tuple[str, ...]:
     for item in value:
         text = _text(item)
         if text and text not in items:
-            items.append(text)
+            # One str for a name on thousands of posts ("papers"), not one a post.
+            items.append(sys.intern(text))
     return tuple(items)
 
 
@@ -189,6 +191,7 @@ def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
     lang = (_text(meta.get("lang")) or default_lang).split("-")[0].lower() or default_lang
     if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?", lang):
         lang = default_lang
+    lang = sys.intern(lang)
     return SitePost(
         source=path.name,
         url=page_url(safe_permalink(meta.get("permalink")) or f"/posts/{slug}/"),
