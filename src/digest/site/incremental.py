@@ -38,6 +38,10 @@ class Html:
     on: str  # the page it is shown on (its relative links are rebased for that page)
     markup: bool = True  # False: a plain string the template escapes (feeds)
     view: str = "body"  # or "summary" (a feed entry's HTML), "index" (search records)
+    body: str = field(init=False)  # the post's body_key: what its HTML is made from
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "body", self.post.body_key)
 
 
 class PageKeys:

@@ -47,7 +47,10 @@ class SitePost:
     papers: int | None = None
     updated: datetime | None = None  # upvotes_as_of
     math: bool = False  # load MathJax for it
-    body_key: str = ""  # hash of the Markdown (and the renderer): same key, same HTML
+    # Hash of the Markdown (and the renderer): same key, same HTML. Not in a page's fingerprint
+    # through the post: only a page showing the HTML depends on it, and its stand-in
+    # (incremental.Html) carries it; a tag page listing the post is not rendered again for it.
+    body_key: str = field(default="", metadata={"fingerprint": False})
     description: str | None = None
     image: str | None = None  # a safe link: http(s), or a path on the site
     period: str | None = None  # `2026-W20`, `2026-05`: a weekly or monthly post; None: a day's
