@@ -3,13 +3,16 @@
     .venv/bin/python bench/profile_run.py site [--days 1000] [--top 25]
     .venv/bin/python bench/profile_run.py rebuild [--days 1000] [--top 25]
     .venv/bin/python bench/profile_run.py site --memory     # tracemalloc instead of cProfile
+    .venv/bin/python bench/profile_run.py site --rerun one  # a re-run, one post changed (or none)
 
 Makes the same inputs as the other benches (site_vs_hugo's posts, run.py's archive), then runs
 the real command in this process under cProfile, on one core so that the work every worker
 would do is counted here (the site sees one CPU and converts in-process; rebuild gets
 --jobs 1). Prints the top functions by own time and by cumulative time, each with its share
 of the whole. With --memory: the peak traced memory and the lines that hold most of it when
-the site's state is saved (the end of the build, when everything is still alive).
+the site's state is saved (the end of the build, when everything is still alive). With
+--rerun: the site is built first (on every core, not profiled), then, with one post edited or
+none, the re-run is what is profiled.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import cProfile
 import io
 import os
 import pstats
+import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
@@ -36,10 +40,9 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--memory", action="store_true", help="tracemalloc, not cProfile")
     parser.add_argument("--save", type=Path, help="also write the raw profile here (pstats)")
+    parser.add_argument("--rerun", choices=("one", "none"), help="profile a re-run of the site")
     args = parser.parse_args()
     save = args.save.resolve() if args.save else None  # before the chdir below
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core: no worker pool
     with TemporaryDirectory(prefix="digest-profile-") as temp:
         root = Path(temp)
         if args.command == "site":
@@ -53,6 +56,10 @@ def main() -> int:
             write_archive(root, args.days)
             argv = ["rebuild", "-q", "--jobs", "1"]
         os.chdir(root)
+        if args.rerun:
+            _first_build(root, argv, args.rerun == "one")
+        if hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core: no worker pool
         if args.memory:
             return _memory(argv, args.top)
         profile = cProfile.Profile()
@@ -61,6 +68,15 @@ def main() -> int:
         profile.dump_stats(save)
     _print(profile, args.top)
     return 0
+
+
+def _first_build(root: Path, argv: list[str], edit: bool) -> None:
+    """The build a re-run follows, in a child process (so this one imports nothing early)."""
+    subprocess.run([sys.executable, "-m", "digest", *argv], cwd=root, check=True)
+    if edit:
+        posts = sorted((root / "_posts").iterdir())
+        with posts[len(posts) // 2].open("a", encoding="utf-8") as file:
+            file.write("\nEdited.\n")
 
 
 def _print(profile: cProfile.Profile, top: int) -> None:

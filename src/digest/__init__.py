@@ -12,14 +12,46 @@ The `digest` command is a thin layer over this package's public API:
     print(report.summary())
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from digest._version import __version__
-from digest.build import BuildReport, build, build_day
-from digest.config import Config, load_config
-from digest.editions import Edition
-from digest.errors import DigestError
-from digest.models import Paper, papers_from_items
-from digest.rank import rank
-from digest.render import Post, render_post
+
+if TYPE_CHECKING:
+    from digest.build import BuildReport, build, build_day
+    from digest.config import Config, load_config
+    from digest.editions import Edition
+    from digest.errors import DigestError
+    from digest.models import Paper, papers_from_items
+    from digest.rank import rank
+    from digest.render import Post, render_post
+
+# Imported when first asked for: a command (`digest site`) loads only the modules it uses.
+_EXPORTS = {
+    "BuildReport": "digest.build",
+    "build": "digest.build",
+    "build_day": "digest.build",
+    "Config": "digest.config",
+    "load_config": "digest.config",
+    "Edition": "digest.editions",
+    "DigestError": "digest.errors",
+    "Paper": "digest.models",
+    "papers_from_items": "digest.models",
+    "rank": "digest.rank",
+    "Post": "digest.render",
+    "render_post": "digest.render",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'digest' has no attribute {name!r}")
+    value = getattr(import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BuildReport",

@@ -87,7 +87,7 @@ def site(args: argparse.Namespace) -> int:
     import threading
 
     from digest.config import load_config
-    from digest.site import build_site, serve
+    from digest.site import build_site
 
     config = load_config(args.config)
     posts = args.posts or config.output_dir
@@ -103,6 +103,8 @@ def site(args: argparse.Namespace) -> int:
     build()
     if not args.serve:
         return EXIT_OK
+    from digest.site import serve  # http.server: only for a preview
+
     watched = [posts, *(p for p in (config.templates_dir,) if p)]
     stop = threading.Event()
     try:

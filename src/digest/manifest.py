@@ -42,15 +42,19 @@ def save(
     *,
     durable: bool = True,
 ) -> None:
-    """Write the manifest (atomically, through `write`)."""
-    parts = [f'  "format": {FORMAT}', f'  "signature": {json.dumps(signature)}']
+    """Write the manifest (atomically, through `write`). Each entry is made (`entries[key]`)
+    and encoded in turn, so a lazy mapping never holds all its entries at once; the file is
+    built as UTF-8 bytes, not as a str (a str with one Korean title takes 2 bytes a character)."""
+    pieces = [b'{\n  "format": %d,\n  "signature": ' % FORMAT, _json(signature)]
     for section, entries in sections.items():
-        rows = ",\n".join(
-            f"    {json.dumps(key, ensure_ascii=False)}: "
-            f"{json.dumps(entries[key], sort_keys=True, ensure_ascii=False)}"
-            for key in sorted(entries)
-        )
-        parts.append(
-            f"  {json.dumps(section)}: {{\n{rows}\n  }}" if rows else f'  "{section}": {{}}'
-        )
-    write.write_text(folder, name, "{\n" + ",\n".join(parts) + "\n}\n", durable=durable)
+        pieces.append(b",\n  " + _json(section) + b": {")
+        for i, key in enumerate(sorted(entries)):
+            row = _json(key) + b": " + _json(entries[key], sort_keys=True)
+            pieces.append((b"\n    " if i == 0 else b",\n    ") + row)
+        pieces.append(b"\n  }" if entries else b"}")
+    pieces.append(b"\n}\n")
+    write.write_bytes(folder, name, b"".join(pieces), durable=durable)
+
+
+def _json(value: Any, sort_keys: bool = False) -> bytes:
+    return json.dumps(value, sort_keys=sort_keys, ensure_ascii=False).encode("utf-8")

@@ -8,14 +8,21 @@ everything is rendered and only the byte comparison in `write` saves writes.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path, PurePath
 from typing import Any
 
-from digest import manifest
+import jinja2
+
+from digest import manifest, write
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +38,64 @@ class Html:
     on: str  # the page it is shown on (its relative links are rebased for that page)
     markup: bool = True  # False: a plain string the template escapes (feeds)
     view: str = "body"  # or "summary" (a feed entry's HTML), "index" (search records)
+    body: str = field(init=False)  # the post's body_key: what its HTML is made from
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "body", self.post.body_key)
+
+
+class PageKeys:
+    """The fingerprints of one build's pages (what `digest.fingerprint` does for any value,
+    made fast for thousands of page contexts).
+
+    The C JSON encoder walks each context; only what JSON has no form for comes back to
+    Python (`_part`). What many pages share (posts, a language's words: the `shared` types)
+    is hashed once and remembered; a page's own helpers (its links, its stand-ins) are
+    spelled out in place and forgotten, so the memo does not grow with the pages."""
+
+    def __init__(self, shared: tuple[type, ...]) -> None:
+        self.shared = shared
+        self.memo: dict[int, tuple[Any, str]] = {}  # id -> (the object, kept alive; its hash)
+        self.encode = json.JSONEncoder(
+            sort_keys=True, ensure_ascii=False, check_circular=False, default=self._part
+        ).encode
+
+    def __call__(self, *parts: Any) -> str:
+        return hashlib.sha256(self.encode(parts).encode("utf-8")).hexdigest()
+
+    def _part(self, value: Any) -> Any:
+        kept = self.memo.get(id(value))
+        if kept is not None and kept[0] is value:
+            return kept[1]
+        names = _field_names(type(value))
+        if names is not None:
+            fields = {"": type(value).__name__, **{name: getattr(value, name) for name in names}}
+            if not isinstance(value, self.shared):
+                return fields
+            self.memo[id(value)] = (value, self(fields))
+            return self.memo[id(value)][1]
+        if isinstance(value, Mapping):
+            return {str(k): v for k, v in value.items()}
+        if isinstance(value, (set, frozenset)):
+            return sorted(value, key=repr)
+        if isinstance(value, (datetime, date)):
+            return value.isoformat()
+        if isinstance(value, PurePath):
+            return str(value)
+        if isinstance(value, bytes):
+            return hashlib.sha256(value).hexdigest()
+        if callable(value):
+            raise TypeError(f"cannot fingerprint {value!r}: what it captures is unseen")
+        return repr(value)
+
+
+@lru_cache(maxsize=256)
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's fields that are fingerprinted (None: not a dataclass). A field marked
+    `fingerprint=False` stands for data fingerprinted another way (a post's body by its hash)."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    return tuple(f.name for f in dataclasses.fields(kind) if f.metadata.get("fingerprint", True))
 
 
 def stand_ins(value: Any) -> Iterator[Html]:
@@ -53,17 +118,35 @@ class State:
     signature: str
     posts: dict[str, Any] = field(default_factory=dict)  # file name -> [mtime, size, record]
     pages: dict[str, Any] = field(default_factory=dict)  # output file -> [key, mtime, size]
-    new_posts: dict[str, Any] = field(default_factory=dict)
+    inputs: str | None = None  # the fingerprint of all the last build's pages were made from
+    new_posts: dict[str, Any] = field(default_factory=dict)  # file name -> (mtime, size, post)
     new_pages: dict[str, Any] = field(default_factory=dict)
+    new_inputs: str | None = None
+    changed: bool = False  # a post read again, or a page written: the manifest changes
+
+    def post_files(self) -> list[list[Any]]:
+        """This build's post files: [name, mtime, size] each, what their records were read by."""
+        return [[name, *entry[:2]] for name, entry in self.new_posts.items()]
+
+    def all_current(self, out: Path, inputs: str) -> bool:
+        """Whether the last build was made from the same `inputs` and every page it wrote is
+        still as it left it: then every page is current, and none need be planned."""
+        self.new_inputs = inputs
+        if self.cache is None or inputs != self.inputs or not self.pages:
+            return False
+        return all(self.page_is_current(out, name, entry[0]) for name, entry in self.pages.items())
 
     def remembered_post(self, path: Path, stat: os.stat_result) -> Any | None:
-        entry = self.posts.get(path.name)
+        """The post's record from the last build if its file is unchanged; taken out of the
+        old record, so that only the post made from it stays in memory."""
+        entry = self.posts.pop(path.name, None)
         if entry and entry[0] == stat.st_mtime_ns and entry[1] == stat.st_size:
             return entry[2]
+        self.changed = True
         return None
 
-    def remember_post(self, path: Path, stat: os.stat_result, record: Any) -> None:
-        self.new_posts[path.name] = [stat.st_mtime_ns, stat.st_size, record]
+    def remember_post(self, path: Path, stat: os.stat_result, post: Any) -> None:
+        self.new_posts[path.name] = (stat.st_mtime_ns, stat.st_size, post)  # post: SitePost
 
     def page_is_current(self, out: Path, name: str, key: str) -> bool:
         """Same inputs as last time, and the file is still the one written then."""
@@ -80,12 +163,57 @@ class State:
         stat = _stat(out / name)
         if stat is not None:
             self.new_pages[name] = [key, stat.st_mtime_ns, stat.st_size]
+            self.changed = self.changed or self.pages.get(name) != self.new_pages[name]
 
     def save(self) -> None:
         if self.cache is None:
             return
-        sections = {"posts": self.new_posts, "pages": self.new_pages}
+        # Every post read from its record, every page as before: the same bytes, not made.
+        changed = self.changed or self.posts or self.inputs != self.new_inputs
+        if not changed and self.pages.keys() == self.new_pages.keys():
+            return
+        inputs = {"key": self.new_inputs} if self.new_inputs else {}
+        posts = _Records(self.new_posts)
+        sections = {"posts": posts, "pages": self.new_pages, "inputs": inputs}
         manifest.save(self.cache, MANIFEST, self.signature, sections, durable=False)
+
+
+class _Records(Mapping[str, Any]):
+    """The posts as the manifest keeps them, each record made only as it is written."""
+
+    def __init__(self, posts: dict[str, tuple[int, int, Any]]) -> None:
+        self.posts = posts
+
+    def __getitem__(self, name: str) -> list[Any]:
+        mtime, size, post = self.posts[name]
+        return [mtime, size, post.record()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.posts)
+
+    def __len__(self) -> int:
+        return len(self.posts)
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in the cache folder, so that a re-run does not compile them
+    again (Jinja checks each against its template's source and Python's version)."""
+
+    def __init__(self, cache: Path) -> None:
+        self.cache = cache
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            bucket.bytecode_from_string((self.cache / _compiled(bucket)).read_bytes())
+        except Exception:  # missing or broken: compiled again, and written anew
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        write.write_bytes(self.cache, _compiled(bucket), bucket.bytecode_to_string(), durable=False)
+
+
+def _compiled(bucket: jinja2.bccache.Bucket) -> str:
+    return f"templates/{bucket.key}.jinja"
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -97,5 +225,6 @@ def _stat(path: Path) -> os.stat_result | None:
 
 def load(cache: Path | None, signature: str) -> State:
     """The record of the last build made with the same settings, or an empty one."""
-    posts, pages = manifest.read(cache, MANIFEST, signature, ("posts", "pages"))
-    return State(cache, signature, posts=posts, pages=pages)
+    posts, pages, inputs = manifest.read(cache, MANIFEST, signature, ("posts", "pages", "inputs"))
+    key = inputs.get("key")
+    return State(cache, signature, posts, pages, key if isinstance(key, str) else None)

@@ -376,25 +376,26 @@ def parallel_map(
 ) -> list[R]:
     """`function` over `items`, on every core when there are enough of them to pay off."""
     with parallel_started(function, items, workers) as results:
-        return results()
+        return list(results())
 
 
 @contextmanager
 def parallel_started(
     function: Callable[[T], R], items: Sequence[T], workers: int | None = None
-) -> Iterator[Callable[[], list[R]]]:
+) -> Iterator[Callable[[], Iterator[R]]]:
     """`function` over `items` started in worker processes; the caller works meanwhile, then
-    calls what this yields for the results. Few items: run in this process when asked for."""
+    calls what this yields for the results, in order, each as soon as it is done (the caller
+    takes them all). Few items: run in this process, one by one as they are taken."""
     workers = workers or _workers()
     if workers < 2 or len(items) < PARALLEL_FROM:
-        yield lambda: [function(item) for item in items]
+        yield lambda: (function(item) for item in items)
         return
     chunk = max(1, len(items) // (workers * 8))
     # Every job is submitted (and every worker forked) here, from this thread.
     with ProcessPoolExecutor(max_workers=workers, **_pool_options()) as pool:
         results = pool.map(function, items, chunksize=chunk)
         try:
-            yield lambda: list(results)
+            yield lambda: results
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -16,7 +17,7 @@ from digest.config import Config
 from digest.site import pageindex
 from digest.site.incremental import Html
 from digest.site.listings import FACETS, FEED_PAPERS, facet_pages, search_pages
-from digest.site.page import Page, switch_of
+from digest.site.page import Page, Words, switch_of
 from digest.site.posts import SitePost, page_url
 from digest.site.urls import ID_NAMESPACE, Absolute, ImageSrc, Link, rebase, relative, tag_slug
 
@@ -27,13 +28,14 @@ if TYPE_CHECKING:
 PERIODS_ON_HOME = 6
 
 
-def _languages(config: Config, posts: Sequence[SitePost]) -> tuple[str, ...]:
+def site_languages(config: Config, posts: Sequence[SitePost]) -> tuple[str, ...]:
     """Configured languages that have posts, in config order, then any others found."""
     present = {post.lang for post in posts}
     ordered = [lang for lang in config.languages if lang in present]
     return tuple(ordered + sorted(present - set(ordered)))
 
 
+@lru_cache(maxsize=8)  # one a build, and the next build's too (serve): compiled once
 def environment(user_dir: Path | None) -> jinja2.Environment:
     """The site's templates: HTML (and XML) escaped by default."""
     env = templating.environment(user_dir, autoescape=jinja2.select_autoescape(["html", "xml"]))
@@ -48,7 +50,7 @@ class Site:
         self.config = config
         self.posts = posts
         self.bodies = bodies
-        self.languages = _languages(config, posts)
+        self.languages = site_languages(config, posts)
         self.by_lang = {lang: [p for p in posts if p.lang == lang] for lang in self.languages}
         self.by_url = {p.url: p for p in posts}
         self.by_ref: dict[str, list[SitePost]] = {}
@@ -59,7 +61,7 @@ class Site:
             name: {lang: self._facet(lang, name) for lang in self.languages} for name, _ in FACETS
         }
         self.env = environment(config.templates_dir)
-        self.words: dict[str, dict[str, Any]] = {}
+        self.words: dict[str, Words] = {}
 
     def translations(self, post: SitePost) -> dict[str, SitePost]:
         """The other languages' versions: same lang_ref, else the front matter's links."""
@@ -81,10 +83,10 @@ class Site:
                 tags.setdefault(tag_slug(tag), (tag, []))[1].append(post)
         return dict(sorted(tags.items(), key=lambda item: item[1][0].lower()))
 
-    def labels(self, lang: str) -> dict[str, Any]:
+    def labels(self, lang: str) -> Words:
         """The words of the pages in `lang` (its language file's, over English's)."""
         if lang not in self.words:
-            self.words[lang] = languages.site_words(self.config.templates_dir, lang)
+            self.words[lang] = Words(languages.site_words(self.config.templates_dir, lang))
         return self.words[lang]
 
     def switch(self, make: Callable[[str], str | None]) -> dict[str, str]:
@@ -174,29 +176,30 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def _post_pages(site: Site) -> Iterable[Page]:
-    for lang, posts in site.by_lang.items():
-        for i, post in enumerate(posts):
-            url = post.url
-            versions = {lang: post, **site.translations(post)}
-            switch = site.switch(lambda other, v=versions: _url_of(v, other))
-            yield Page(
-                url,
-                "site/post.html",
-                lang,
-                {
-                    **site.common(url, lang, switch, post.math),
-                    "meta": {
-                        "description": post.description or post.title,
-                        "type": "article",
-                        "image": site.og_image(post.image),
-                    },
-                    "post": post,
-                    "body": Html(post, url),
-                    "newer": posts[i - 1] if i > 0 else None,
-                    "older": posts[i + 1] if i + 1 < len(posts) else None,
-                },
-            )
+def post_page(site: Site, lang: str, index: int) -> Page:
+    """The page of the `index`th post in `lang` (newest first), its neighbours linked."""
+    posts = site.by_lang[lang]
+    post = posts[index]
+    url = post.url
+    versions = {lang: post, **site.translations(post)}
+    switch = site.switch(lambda other: _url_of(versions, other))
+    return Page(
+        url,
+        "site/post.html",
+        lang,
+        {
+            **site.common(url, lang, switch, post.math),
+            "meta": {
+                "description": post.description or post.title,
+                "type": "article",
+                "image": site.og_image(post.image),
+            },
+            "post": post,
+            "body": Html(post, url),
+            "newer": posts[index - 1] if index > 0 else None,
+            "older": posts[index + 1] if index + 1 < len(posts) else None,
+        },
+    )
 
 
 def _url_of(posts: dict[str, SitePost], lang: str) -> str | None:
@@ -273,16 +276,13 @@ def render_page(site: Site, page: Page) -> str:
     return templating.render(template, site.resolve(page.context))
 
 
-def plan(site: Site) -> list[Page]:
-    """Every page of the site, in a stable order."""
-    pages: list[Page] = []
+def section_pages(site: Site) -> Iterator[Page]:
+    """Every page but the posts' (`post_page`), in a stable order, one at a time: a page and
+    its context live only while it is looked at."""
     default_lang = site.languages[0] if site.languages else site.config.languages[0]
     for lang in site.languages:
-        pages.extend(_section_pages(site, lang, default_lang))
+        yield from _section_pages(site, lang, default_lang)
     if not site.languages:
         empty = {"latest": None, "recent": [], "periods": [], "total": 0}
         context = {**site.common("/", default_lang, {}, False), **empty}
-        pages.append(Page("/", "site/home.html", default_lang, context))
-    # Posts last: one whose permalink takes a section's URL ("/ko/") loses to the section.
-    pages.extend(_post_pages(site))
-    return pages
+        yield Page("/", "site/home.html", default_lang, context)

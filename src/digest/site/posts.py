@@ -6,6 +6,7 @@ import hashlib
 import logging
 import posixpath
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, tzinfo
@@ -46,7 +47,10 @@ class SitePost:
     papers: int | None = None
     updated: datetime | None = None  # upvotes_as_of
     math: bool = False  # load MathJax for it
-    body_key: str = ""  # hash of the Markdown (and the renderer): same key, same HTML
+    # Hash of the Markdown (and the renderer): same key, same HTML. Not in a page's fingerprint
+    # through the post: only a page showing the HTML depends on it, and its stand-in
+    # (incremental.Html) carries it; a tag page listing the post is not rendered again for it.
+    body_key: str = field(default="", metadata={"fingerprint": False})
     description: str | None = None
     image: str | None = None  # a safe link: http(s), or a path on the site
     period: str | None = None  # `2026-W20`, `2026-05`: a weekly or monthly post; None: a day's
@@ -63,9 +67,9 @@ class SitePost:
     @classmethod
     def from_record(cls, data: dict[str, Any]) -> SitePost:
         """A post from `record()`, without its body (`body` is None: read the file for it)."""
-        values = {**data, "body": None, "tags": tuple(data["tags"])}
-        for name in ("categories", "organizations", "keywords"):
-            values[name] = tuple(data[name])
+        values = {**data, "body": None, "lang": sys.intern(data["lang"])}
+        for name in ("tags", "categories", "organizations", "keywords"):
+            values[name] = tuple(map(sys.intern, data[name]))
         values["date"] = datetime.fromisoformat(data["date"])
         values["updated"] = datetime.fromisoformat(data["updated"]) if data["updated"] else None
         return cls(**values)
@@ -91,7 +95,8 @@ def _text_list(value: Any) -> tuple[str, ...]:
     for item in value:
         text = _text(item)
         if text and text not in items:
-            items.append(text)
+            # One str for a name on thousands of posts ("papers"), not one a post.
+            items.append(sys.intern(text))
     return tuple(items)
 
 
@@ -189,6 +194,7 @@ def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
     lang = (_text(meta.get("lang")) or default_lang).split("-")[0].lower() or default_lang
     if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?", lang):
         lang = default_lang
+    lang = sys.intern(lang)
     return SitePost(
         source=path.name,
         url=page_url(safe_permalink(meta.get("permalink")) or f"/posts/{slug}/"),
@@ -240,11 +246,12 @@ def read_posts(
         post = SitePost.from_record(known) if known else read_post(path, tz, default_lang)
         if post is None:
             continue
-        # Only the metadata stays: 6,000 posts' Markdown is gigabytes of str; the workers that
-        # convert a post read its file again (`read_body`).
-        post = replace(post, body=None)
+        if post.body is not None:
+            # Only the metadata stays: 6,000 posts' Markdown is gigabytes of str; the workers
+            # that convert a post read its file again (`read_body`).
+            post = replace(post, body=None)
         if state:
-            state.remember_post(path, stat, known or post.record())
+            state.remember_post(path, stat, post)
         if post.url in found:
             log.warning(
                 "skipped %s: %s already has its URL %s",

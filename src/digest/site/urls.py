@@ -23,7 +23,9 @@ def file_for(url: str) -> str:
     return path + "index.html" if not path or path.endswith("/") else path
 
 
-@lru_cache(maxsize=65536)  # every page links the same few places: asked ~20 times a page
+# Bounded: a page's links start from it, so hits come within a page (its ~20 asks for the
+# same few places); a cache as large as the site would only hold memory.
+@lru_cache(maxsize=1024)
 def relative(src: str, dst: str) -> str:
     """A link from page `src` to `dst` that works under any sub-path, percent-encoded."""
     base = src if src.endswith("/") else posixpath.dirname(src) + "/"
@@ -53,6 +55,7 @@ def rebase(body: str, src: str, dst: str) -> str:
     return _LINK_ATTRIBUTE.sub(move, body)
 
 
+@lru_cache(maxsize=4096)  # a site has few names, each on many posts and pages
 def tag_slug(tag: str) -> str:
     """A folder name for a tag: word characters and dashes, short enough for any file system."""
     slug = re.sub(r"[^\w]+", "-", tag.lower()).strip("-")
