@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -83,6 +87,41 @@ def safe_url(url: str) -> SafeMarkdown:
     return SafeMarkdown(quote(url, safe="/:?#@!&=+,;%-._~*'"))
 
 
+class Memo:
+    """Texts already escaped, by their source: one edition's posts print the same titles, names
+    and abstracts in every language, and the same words for every paper. A cache only: what
+    is printed is the same with or without one."""
+
+    __slots__ = ("math", "plain")
+
+    def __init__(self) -> None:
+        self.plain: dict[str, str] = {}
+        self.math: dict[str, SafeMarkdown] = {}
+
+
+_MEMO: ContextVar[Memo | None] = ContextVar("escape_memo", default=None)
+
+
+@contextmanager
+def memo(shared: Memo) -> Iterator[None]:
+    """Templates rendered inside share `shared`'s escapes."""
+    token = _MEMO.set(shared)
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _escaped(text: str) -> str:
+    shared = _MEMO.get()
+    if shared is None:
+        return escape_markdown(text)
+    done = shared.plain.get(text)
+    if done is None:
+        done = shared.plain[text] = escape_markdown(text)
+    return done
+
+
 def finalize(value: Any) -> Any:
     """Every `{{ … }}` in a post template prints through here: untrusted text is escaped."""
     if value is None:
@@ -90,13 +129,22 @@ def finalize(value: Any) -> Any:
     if isinstance(value, (SafeMarkdown, Markup)):
         return value
     if isinstance(value, str):
-        return escape_markdown(value)
+        return _escaped(value)
     return value
 
 
 def math_filter(value: Any) -> SafeMarkdown:
     """`{{ text | math }}` in a template: escaped text whose LaTeX renders as math."""
-    return SafeMarkdown("") if value is None else escape_markdown_math(str(value))
+    if value is None:
+        return SafeMarkdown("")
+    text = str(value)
+    shared = _MEMO.get()
+    if shared is None:
+        return escape_markdown_math(text)
+    done = shared.math.get(text)
+    if done is None:
+        done = shared.math[text] = escape_markdown_math(text)
+    return done
 
 
 def fill_filter(words: str, **values: Any) -> SafeMarkdown:
@@ -116,4 +164,12 @@ def count_filter(words: str | dict[str, str], n: int, separator: str = ",") -> S
 
 def digits_filter(n: int, separator: str = ",") -> SafeMarkdown:
     """`{{ stars | digits(words.digit_separator) }}`: `2618` as `2,618`."""
+    if type(n) is int and type(separator) is str:
+        return _digits(n, separator)
+    return SafeMarkdown(escape_markdown(group_digits(n, separator)))
+
+
+@lru_cache(maxsize=4096)
+def _digits(n: int, separator: str) -> SafeMarkdown:
+    # Counts repeat from paper to paper and day to day (upvotes, comments, stars).
     return SafeMarkdown(escape_markdown(group_digits(n, separator)))
