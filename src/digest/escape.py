@@ -84,7 +84,15 @@ def escape_markdown_math(text: str) -> SafeMarkdown:
 
 def safe_url(url: str) -> SafeMarkdown:
     """A link target that cannot end the link early or open a table, math or Liquid."""
-    return SafeMarkdown(quote(url, safe="/:?#@!&=+,;%-._~*'"))
+    # quote() leaves a URL of only these characters as it is: most are (arXiv, GitHub).
+    if _URL_AS_IS.fullmatch(url):
+        return SafeMarkdown(url)
+    return SafeMarkdown(quote(url, safe=_URL_SAFE))
+
+
+# What quote() never encodes: ASCII letters and digits, `_.-~`, and the `safe` it is given.
+_URL_SAFE = "/:?#@!&=+,;%-._~*'"
+_URL_AS_IS = re.compile("[A-Za-z0-9" + re.escape(_URL_SAFE) + "]*")
 
 
 class Memo:
@@ -124,6 +132,11 @@ def _escaped(text: str) -> str:
 
 def finalize(value: Any) -> Any:
     """Every `{{ … }}` in a post template prints through here: untrusted text is escaped."""
+    # A plain str first: most of what a post prints, the memo's case (no other call here).
+    if type(value) is str:
+        shared = _MEMO.get()
+        done = shared.plain.get(value) if shared is not None else None
+        return done if done is not None else _escaped(value)
     if value is None:
         return ""
     if isinstance(value, (SafeMarkdown, Markup)):

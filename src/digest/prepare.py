@@ -98,27 +98,39 @@ def prepare(
     """The language-free part of an edition's posts; `found`: as render_post's affiliations."""
     detail = config.edition(edition.section).detail_papers
     shared = tuple(
-        Entry(
-            rank=rank,
-            paper=paper,
-            authors=paper.authors[: config.max_authors],
-            more_authors=max(len(paper.authors) - config.max_authors, 0),
-            hf_url=safe_url(paper.hf_url),
-            arxiv_url=safe_url(paper.arxiv_url),
-            pdf_url=safe_url(paper.pdf_url),
-            github_url=safe_url(paper.github_repo) if paper.github_repo else None,
-            project_url=safe_url(paper.project_page) if paper.project_page else None,
-            anchor=entries.anchor(paper.id),
-            links=tuple(
-                Link(link.kind, safe_url(link.url), link.stars)
-                for link in entries.paper_links(paper)
-            ),
-            detail=rank <= detail,
-            **_affiliation(paper, found, config.affiliations.max_shown),
-        )
+        _entry(rank, paper, rank <= detail, config, found)
         for rank, paper in enumerate(papers, start=1)
     )
     return Prepared(tuple(papers), shared, paper_matter(config, edition, papers))
+
+
+def _entry(
+    rank: int,
+    paper: Paper,
+    detail: bool,
+    config: Config,
+    found: Mapping[str, Affiliation] | None,
+) -> Entry:
+    links = tuple(
+        Link(link.kind, safe_url(link.url), link.stars) for link in entries.paper_links(paper)
+    )
+    # The meta line's links hold the same targets: each made safe once.
+    safe = {link.kind: link.url for link in links}
+    return Entry(
+        rank=rank,
+        paper=paper,
+        authors=paper.authors[: config.max_authors],
+        more_authors=max(len(paper.authors) - config.max_authors, 0),
+        hf_url=safe[entries.HF],
+        arxiv_url=safe[entries.ARXIV],
+        pdf_url=safe[entries.PDF],
+        github_url=safe_url(paper.github_repo) if paper.github_repo else None,
+        project_url=safe_url(paper.project_page) if paper.project_page else None,
+        anchor=entries.anchor(paper.id),
+        links=links,
+        detail=detail,
+        **_affiliation(paper, found, config.affiliations.max_shown),
+    )
 
 
 def entries_in(

@@ -27,6 +27,23 @@ def searched(user_dir: Path | None) -> list[str]:
     return [str(d) for d in (user_dir, default_templates_dir()) if d is not None]
 
 
+# What getattr() finds on a dict: anything else in `words.tldr` is a key.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's, with a dict's keys found without first failing getattr() (an exception per
+    `words.…` in a template: a tenth of a post's rendering)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError):
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 @lru_cache(maxsize=16)
 def environment(
     user_dir: Path | None,
@@ -38,7 +55,7 @@ def environment(
 ) -> jinja2.Environment:
     """A strict environment over `searched(user_dir)`; cached per set of arguments."""
     paths = searched(user_dir)
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(paths, encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
         finalize=finalize,
