@@ -13,7 +13,7 @@ import yaml
 
 from digest.config import Config
 from digest.escape import escape_markdown
-from digest.matter import dump_front_matter
+from digest.frontyaml import dump_front_matter
 from digest.models import Paper
 from digest.render import render_post
 from digest.site.mathspan import MathExtension

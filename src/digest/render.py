@@ -23,7 +23,8 @@ from digest.escape import (
     finalize,
     math_filter,
 )
-from digest.matter import dump_front_matter, fill, front_matter
+from digest.frontyaml import dump_front_matter
+from digest.matter import fill, front_matter
 from digest.models import Paper
 from digest.prepare import Prepared, entries_in, link_between, prepare
 
