@@ -172,6 +172,8 @@ def count_filter(words: str | dict[str, str], n: int, separator: str = ",") -> S
     `{n}`, its digits grouped ("2,618")."""
     if isinstance(words, dict):
         words = words["one"] if n == 1 and "one" in words else words["other"]
+    if type(words) is str and type(n) is int and type(separator) is str:
+        return _count(words, n, separator)
     return fill_filter(words, n=digits_filter(n, separator))
 
 
@@ -182,7 +184,13 @@ def digits_filter(n: int, separator: str = ",") -> SafeMarkdown:
     return SafeMarkdown(escape_markdown(group_digits(n, separator)))
 
 
+# Counts repeat from paper to paper and day to day (upvotes, comments, stars, authors left
+# out), with a language's few words: worth keeping as printed.
+@lru_cache(maxsize=4096)
+def _count(words: str, n: int, separator: str) -> SafeMarkdown:
+    return fill_filter(words, n=digits_filter(n, separator))
+
+
 @lru_cache(maxsize=4096)
 def _digits(n: int, separator: str) -> SafeMarkdown:
-    # Counts repeat from paper to paper and day to day (upvotes, comments, stars).
     return SafeMarkdown(escape_markdown(group_digits(n, separator)))

@@ -60,7 +60,11 @@ class Post:
 def environment(config: Config) -> jinja2.Environment:
     """The post templates: Markdown-escaped by default, with the post filters."""
     return templating.environment(
-        config.templates_dir, finalize=finalize, filters=_FILTERS, keep_trailing_newline=True
+        config.templates_dir,
+        finalize=finalize,
+        filters=_FILTERS,
+        keep_trailing_newline=True,
+        auto_reload=False,  # see _template
     )
 
 
@@ -71,7 +75,9 @@ def template_names(edition: Edition, lang: str) -> list[str]:
 
 
 def _template(config: Config, edition: Edition, lang: str) -> jinja2.Template:
-    return templating.select(environment(config), template_names(edition, lang))
+    env = environment(config)
+    templating.drop_stale(env)  # a template edited since the last post is read again
+    return templating.select(env, template_names(edition, lang))
 
 
 def check_templates(config: Config, langs: Sequence[str], edition: Edition) -> None:
