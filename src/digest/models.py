@@ -60,16 +60,11 @@ def normalize_space(text: str) -> str:
     no page can show (controls, lone surrogates)."""
     # Printable text (no controls, surrogates or blanks but U+0020) with single inner spaces
     # is its own result: the usual case, as this runs on every string at parse and at render.
-    if _is_clean(text):
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
     # str.split() splits on exactly what `\s` matches (both are str.isspace), 3x faster than
     # a regex replacing at every space.
     return " ".join(_UNPRINTABLE.sub("", text).split())
-
-
-def _is_clean(text: str) -> bool:
-    """Printable, with single inner spaces and none at either end: normalize_space's own."""
-    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def visible_text(text: str) -> str:
@@ -79,8 +74,16 @@ def visible_text(text: str) -> str:
 
 def _label(value: Any) -> str | None:
     """A title or a name: a string, as it reads (see `visible_text`)."""
-    if type(value) is str and value.isascii() and _is_clean(value) and "\\" not in value:
-        return value or None  # what the steps below give back unchanged: most names
+    if (
+        type(value) is str
+        and value.isascii()
+        and value.isprintable()
+        and "  " not in value
+        and value[:1] != " "
+        and value[-1:] != " "
+        and "\\" not in value
+    ):
+        return value or None  # what the steps below give back unchanged (see normalize_space)
     text = _str(value)
     return _str(visible_text(text)) if text else None
 
@@ -118,7 +121,9 @@ def _url(value: Any) -> str | None:
 def _authors(value: Any) -> tuple[str, ...]:
     names: dict[str, None] = {}  # a dict: each name once, in order
     for author in value if isinstance(value, list) else ():
-        if not isinstance(author, Mapping) or author.get("hidden") is True:
+        if not (type(author) is dict or isinstance(author, Mapping)):
+            continue
+        if author.get("hidden") is True:
             continue
         name = _label(author.get("name"))
         if name:

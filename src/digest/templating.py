@@ -74,6 +74,7 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=auto_reload,
+        cache_size=-1,  # a dict, not an LRU with a lock: a post's includes hit it per paper
     )
     env.globals["searched_paths"] = paths
     env.filters.update(dict(filters))
