@@ -132,11 +132,11 @@ def _authors(value: Any) -> tuple[str, ...]:
 
 
 def _keywords(value: Any) -> tuple[str, ...]:
-    words: list[str] = []
+    words: dict[str, None] = {}  # a dict: each word once, in order
     for word in value if isinstance(value, list) else ():
         text = _str(word)
-        if text and text not in words:
-            words.append(text)
+        if text:
+            words[text] = None
     return tuple(words)
 
 
