@@ -11,6 +11,7 @@ from digest.entries import (
     CODE,
     PROJECT,
     anchor,
+    arxiv_keys,
     ascii_slug,
     day_range,
     group_digits,
@@ -18,6 +19,7 @@ from digest.entries import (
     period_name,
     post_tags,
     ranking_rows,
+    url_key,
     week_in_month,
 )
 from digest.models import Paper
@@ -86,6 +88,17 @@ def test_distinct_code_and_project_pages_are_both_kept():
 
 def test_a_project_page_that_is_the_arxiv_page_is_not_repeated():
     p = paper(project_page="http://arxiv.org/abs/2602.13515/")
+    assert [k for k, _, _ in kinds(p)] == ["hf", "arxiv", "pdf"]
+
+
+@pytest.mark.parametrize("arxiv_id", ["2602.13515", "2602.13515v2", "1706.0376"])
+def test_an_arxiv_ids_link_keys_are_url_keys_of_its_links(arxiv_id):
+    p = paper(id=arxiv_id)
+    assert arxiv_keys(arxiv_id) == (url_key(p.hf_url), url_key(p.arxiv_url), url_key(p.pdf_url))
+
+
+def test_a_project_page_that_is_the_pdf_of_an_odd_id_is_not_repeated():
+    p = paper(id="weird/ID", project_page="https://www.arxiv.org/pdf/weird/ID/")
     assert [k for k, _, _ in kinds(p)] == ["hf", "arxiv", "pdf"]
 
 

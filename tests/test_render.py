@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from datetime import date, datetime, timezone
 
@@ -13,7 +14,7 @@ import yaml
 
 from digest.config import Config
 from digest.escape import escape_markdown
-from digest.matter import dump_front_matter
+from digest.frontyaml import dump_front_matter
 from digest.models import Paper
 from digest.render import render_post
 from digest.site.mathspan import MathExtension
@@ -211,3 +212,15 @@ def test_affiliation_line_names_its_source_per_language_with_plus_n():
     # Without a lookup (a caller of render_post alone), the HF organization as before.
     plain = render_post(papers, date(2026, 2, 20), "en", settings, SNAPSHOT).text
     assert " · 🏛️ HF organization: Ignored when not found\n" in plain
+
+
+def test_a_template_edited_between_two_posts_is_read_again(tmp_path):
+    # Compiled templates are kept for the process, and checked once per post (not per include).
+    (tmp_path / "paper.md").write_text("one {{ entry.rank }}\n", encoding="utf-8")
+    cfg = config(templates_dir=tmp_path)
+    first = render_post([paper()], date(2026, 2, 20), "en", cfg, SNAPSHOT).text
+    (tmp_path / "paper.md").write_text("two {{ entry.rank }}\n", encoding="utf-8")
+    os.utime(tmp_path / "paper.md", ns=(1, 1))  # a different mtime, however fast the disk
+    second = render_post([paper()], date(2026, 2, 20), "en", cfg, SNAPSHOT).text
+    assert "one 1\n" in first and "two" not in first
+    assert "two 1\n" in second and "one" not in second

@@ -16,6 +16,7 @@ from digest.config import Config
 from digest.editions import Edition
 from digest.errors import UpstreamInvalid
 from digest.models import Paper, has_upvote_count, papers_from_items
+from digest.prepare import prepare
 from digest.rank import rank
 from digest.render import Post, check_templates, render_post
 from digest.translation_run import translate_posts, translating
@@ -147,6 +148,8 @@ def _build(
         from_days = isinstance(data, archive.Record) and data.from_days
         translated = translate_posts(translator, papers, config, edition, languages)
         report.untranslated = sum(r.counts.failed + r.counts.skipped for r in translated.values())
+        # What every language's post shares (entries, the papers' front matter, escapes): once.
+        prepared = prepare(papers, config, edition, found)
 
         def render(lang: str, snapshot: datetime) -> Post:
             return render_post(
@@ -159,6 +162,7 @@ def _build(
                 from_days=from_days,
                 affiliations=found,
                 translation=translated.get(lang),
+                prepared=prepared,
             )
 
         # With an archive, a post is a function of it alone (its fetch time included), so an

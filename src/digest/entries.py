@@ -21,6 +21,7 @@ from digest.models import Paper
 HF, ARXIV, PDF, CODE, PROJECT = "hf", "arxiv", "pdf", "code", "project"
 _GITHUB_HOSTS = frozenset({"github.com", "www.github.com"})
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # Chirpy's tag pages are per exact name and its URLs per slug: lowercase ASCII only.
 MAX_TAG_LENGTH = 40
 
@@ -58,18 +59,32 @@ def paper_links(paper: Paper) -> tuple[Link, ...]:
     if not code and project and github_repository(project):
         code, project = project, None
     links = [Link(HF, paper.hf_url), Link(ARXIV, paper.arxiv_url), Link(PDF, paper.pdf_url)]
+    if not (code or project):
+        # Three hosts or paths that never coincide (papers/, abs/, pdf/): nothing to merge.
+        return tuple(links)
     if code:
         links.append(Link(CODE, code, paper.github_stars))
     if project:
         links.append(Link(PROJECT, project))
-    seen: set[str] = set()
-    distinct = []
-    for link in links:
+    # The three fixed links are distinct; an arXiv id's keys are as written (no urlsplit).
+    fixed = arxiv_keys(paper.id) if _ARXIV_ID.fullmatch(paper.id) else None
+    seen = set(fixed or ())
+    distinct = links[:3] if fixed else []
+    for link in links[3:] if fixed else links:
         key = url_key(link.url)
         if key not in seen:
             seen.add(key)
             distinct.append(link)
     return tuple(distinct)
+
+
+def arxiv_keys(arxiv_id: str) -> tuple[str, str, str]:
+    """`url_key` of an arXiv id's HF page, abstract and PDF."""
+    return (
+        f"huggingface.co/papers/{arxiv_id}",
+        f"arxiv.org/abs/{arxiv_id}",
+        f"arxiv.org/pdf/{arxiv_id}",
+    )
 
 
 def group_digits(number: int, separator: str = ",", group: int = 3) -> str:
@@ -90,9 +105,14 @@ def anchor(paper_id: str) -> str:
 def ascii_slug(text: str, limit: int = MAX_TAG_LENGTH) -> str:
     """Lowercase ASCII letters, digits and dashes (`Diffusion Models` → `diffusion-models`,
     `Zürich` → `zurich`); empty when nothing of it is Latin (`확산 모델`)."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    # ASCII is its own NFKD form: only other text needs folding (most keywords are English).
+    folded = text if text.isascii() else _folded(text)
+    slug = _NOT_SLUG.sub("-", folded.lower()).strip("-")
     return slug[:limit].rstrip("-")
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 def post_tags(fixed: Sequence[str], papers: Sequence[Paper], limit: int) -> list[str]:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -80,23 +84,80 @@ def escape_markdown_math(text: str) -> SafeMarkdown:
 
 def safe_url(url: str) -> SafeMarkdown:
     """A link target that cannot end the link early or open a table, math or Liquid."""
-    return SafeMarkdown(quote(url, safe="/:?#@!&=+,;%-._~*'"))
+    # quote() leaves a URL of only these characters as it is: most are (arXiv, GitHub).
+    if _URL_AS_IS.fullmatch(url):
+        return SafeMarkdown(url)
+    return SafeMarkdown(quote(url, safe=_URL_SAFE))
+
+
+# What quote() never encodes: ASCII letters and digits, `_.-~`, and the `safe` it is given.
+_URL_SAFE = "/:?#@!&=+,;%-._~*'"
+_URL_AS_IS = re.compile("[A-Za-z0-9" + re.escape(_URL_SAFE) + "]*")
+
+
+class Memo:
+    """Texts already escaped, by their source: one edition's posts print the same titles, names
+    and abstracts in every language, and the same words for every paper. A cache only: what
+    is printed is the same with or without one."""
+
+    __slots__ = ("math", "plain")
+
+    def __init__(self) -> None:
+        self.plain: dict[str, str] = {}
+        self.math: dict[str, SafeMarkdown] = {}
+
+
+_MEMO: ContextVar[Memo | None] = ContextVar("escape_memo", default=None)
+
+
+@contextmanager
+def memo(shared: Memo) -> Iterator[None]:
+    """Templates rendered inside share `shared`'s escapes."""
+    token = _MEMO.set(shared)
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _escaped(text: str) -> str:
+    shared = _MEMO.get()
+    if shared is None:
+        return escape_markdown(text)
+    done = shared.plain.get(text)
+    if done is None:
+        done = shared.plain[text] = escape_markdown(text)
+    return done
 
 
 def finalize(value: Any) -> Any:
     """Every `{{ … }}` in a post template prints through here: untrusted text is escaped."""
+    # A plain str first: most of what a post prints, the memo's case (no other call here).
+    if type(value) is str:
+        shared = _MEMO.get()
+        done = shared.plain.get(value) if shared is not None else None
+        return done if done is not None else _escaped(value)
     if value is None:
         return ""
     if isinstance(value, (SafeMarkdown, Markup)):
         return value
     if isinstance(value, str):
-        return escape_markdown(value)
+        return _escaped(value)
     return value
 
 
 def math_filter(value: Any) -> SafeMarkdown:
     """`{{ text | math }}` in a template: escaped text whose LaTeX renders as math."""
-    return SafeMarkdown("") if value is None else escape_markdown_math(str(value))
+    if value is None:
+        return SafeMarkdown("")
+    text = str(value)
+    shared = _MEMO.get()
+    if shared is None:
+        return escape_markdown_math(text)
+    done = shared.math.get(text)
+    if done is None:
+        done = shared.math[text] = escape_markdown_math(text)
+    return done
 
 
 def fill_filter(words: str, **values: Any) -> SafeMarkdown:
@@ -111,9 +172,25 @@ def count_filter(words: str | dict[str, str], n: int, separator: str = ",") -> S
     `{n}`, its digits grouped ("2,618")."""
     if isinstance(words, dict):
         words = words["one"] if n == 1 and "one" in words else words["other"]
+    if type(words) is str and type(n) is int and type(separator) is str:
+        return _count(words, n, separator)
     return fill_filter(words, n=digits_filter(n, separator))
 
 
 def digits_filter(n: int, separator: str = ",") -> SafeMarkdown:
     """`{{ stars | digits(words.digit_separator) }}`: `2618` as `2,618`."""
+    if type(n) is int and type(separator) is str:
+        return _digits(n, separator)
+    return SafeMarkdown(escape_markdown(group_digits(n, separator)))
+
+
+# Counts repeat from paper to paper and day to day (upvotes, comments, stars, authors left
+# out), with a language's few words: worth keeping as printed.
+@lru_cache(maxsize=4096)
+def _count(words: str, n: int, separator: str) -> SafeMarkdown:
+    return fill_filter(words, n=digits_filter(n, separator))
+
+
+@lru_cache(maxsize=4096)
+def _digits(n: int, separator: str) -> SafeMarkdown:
     return SafeMarkdown(escape_markdown(group_digits(n, separator)))

@@ -9,14 +9,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, time
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 from digest.config import Config
 from digest.editions import Edition
 from digest.entries import ascii_slug, edition_name, post_tags
-from digest.escape import SafeMarkdown, safe_url
+from digest.escape import safe_url
 from digest.models import Paper
 
 SNAPSHOT_KEY = "upvotes_as_of"
@@ -70,6 +70,28 @@ def _image(config: Config, papers: Sequence[Paper]) -> dict[str, str] | None:
     return image
 
 
+class PaperMatter(NamedTuple):
+    """What the front matter says of the papers, the same in every language's post."""
+
+    tags: list[str]
+    image: dict[str, str] | None
+    organizations: list[str]
+    keywords: list[str]
+
+
+def paper_matter(config: Config, edition: Edition, papers: Sequence[Paper]) -> PaperMatter:
+    """The tags (the fixed ones, then the papers'), image, organizations and keywords."""
+    # Chirpy: "TAG names should always be lowercase" (its tag pages are per exact name).
+    tags = config.edition(edition.section).tags
+    fixed = [tag.lower() for tag in tags] if config.flavour == "chirpy" else list(tags)
+    return PaperMatter(
+        tags=fixed + _paper_tags(fixed, papers),
+        image=_image(config, papers),
+        organizations=_plain(p.organization for p in papers if p.organization),
+        keywords=_shared_keywords(papers),
+    )
+
+
 def front_matter(
     config: Config,
     edition: Edition,
@@ -79,28 +101,29 @@ def front_matter(
     papers: Sequence[Paper],
     *,
     has_math: bool = False,
+    about: PaperMatter | None = None,
 ) -> dict[str, Any]:
     """The post's front matter in the configured theme's conventions (`flavour`); `words`
-    holds its title and description patterns."""
+    holds its title and description patterns; `about`: `paper_matter` of the same papers,
+    when it is already known (every language's post shares it)."""
     settings = config.edition(edition.section)
     chirpy = config.flavour == "chirpy"
     count = len(papers)
+    if about is None:
+        about = paper_matter(config, edition, papers)
     # Chirpy sets `layout: post` for posts itself and documents leaving it out; minima needs it.
     matter: dict[str, Any] = {} if chirpy else {"layout": "post"}
     name = edition_name(edition, words)
     matter["title"] = fill(words["title"], edition, count, name)
     matter["date"] = post_datetime(config, edition).strftime(FRONT_MATTER_TIME)
     matter["categories"] = list(settings.categories)
-    # Chirpy: "TAG names should always be lowercase" (its tag pages are per exact name).
-    fixed = [tag.lower() for tag in settings.tags] if chirpy else list(settings.tags)
-    matter["tags"] = fixed + _paper_tags(fixed, papers)
+    matter["tags"] = list(about.tags)
     if config.author:
         matter["author"] = config.author
     if words.get("description"):
         matter["description"] = fill(words["description"], edition, count, name)
-    image = _image(config, papers)
-    if image:
-        matter["image"] = image
+    if about.image:
+        matter["image"] = dict(about.image)
     if config.pin:
         matter["pin"] = True
     if has_math:
@@ -120,12 +143,10 @@ def front_matter(
     others = [other for other in config.languages if other != lang]
     if others and config.permalink:
         matter["translations"] = {other: permalink(config, edition, other) for other in others}
-    organizations = _plain(p.organization for p in papers if p.organization)
-    if organizations:
-        matter["organizations"] = organizations
-    keywords = _shared_keywords(papers)
-    if keywords:
-        matter["keywords"] = keywords
+    if about.organizations:
+        matter["organizations"] = list(about.organizations)
+    if about.keywords:
+        matter["keywords"] = list(about.keywords)
     matter[COUNT_KEY] = count
     matter[SNAPSHOT_KEY] = snapshot.astimezone(config.tz).strftime(FRONT_MATTER_TIME)
     # Titles and abstracts are data, not templates: Liquid must never run on them.
@@ -158,49 +179,8 @@ def _shared_keywords(papers: Sequence[Paper]) -> list[str]:
     return sorted(counts, key=lambda word: -counts[word])[:KEYWORDS]
 
 
-# libyaml's emitter when PyYAML has it (the one Ruby's YAML is built on, and 10x faster); the
-# pure-Python one otherwise. The golden and front-matter tests hold both to the same bytes.
-_SafeDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+# libyaml's loader when PyYAML has it (5x faster than the pure-Python one).
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _QuotingDumper(_SafeDumper):  # type: ignore[misc,valid-type]
-    """Double-quotes every string: Ruby's YAML rejects some plain scalars PyYAML writes."""
-
-
-def _quoted_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
-
-
-def _flow_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
-
-
-def _plain_key_mapping(dumper: yaml.SafeDumper, value: dict[str, Any]) -> yaml.MappingNode:
-    """Keys are our own identifiers, written plain; only values are quoted."""
-    pairs = [
-        (yaml.ScalarNode("tag:yaml.org,2002:str", str(key)), dumper.represent_data(item))
-        for key, item in value.items()
-    ]
-    return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=False)
-
-
-_QuotingDumper.add_representer(str, _quoted_str)
-_QuotingDumper.add_representer(dict, _plain_key_mapping)
-_QuotingDumper.add_representer(SafeMarkdown, _quoted_str)
-_QuotingDumper.add_representer(list, _flow_list)
-
-
-def dump_front_matter(matter: dict[str, Any]) -> str:
-    body = yaml.dump(
-        matter,
-        Dumper=_QuotingDumper,
-        allow_unicode=True,
-        sort_keys=False,
-        width=2**31 - 1,  # never fold a long title across lines
-        default_flow_style=False,
-    )
-    return f"---\n{body}---\n"
 
 
 def split(text: str) -> tuple[dict[str, Any], str]:

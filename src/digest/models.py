@@ -74,6 +74,16 @@ def visible_text(text: str) -> str:
 
 def _label(value: Any) -> str | None:
     """A title or a name: a string, as it reads (see `visible_text`)."""
+    if (
+        type(value) is str
+        and value.isascii()
+        and value.isprintable()
+        and "  " not in value
+        and value[:1] != " "
+        and value[-1:] != " "
+        and "\\" not in value
+    ):
+        return value or None  # what the steps below give back unchanged (see normalize_space)
     text = _str(value)
     return _str(visible_text(text)) if text else None
 
@@ -109,22 +119,24 @@ def _url(value: Any) -> str | None:
 
 
 def _authors(value: Any) -> tuple[str, ...]:
-    names: list[str] = []
+    names: dict[str, None] = {}  # a dict: each name once, in order
     for author in value if isinstance(value, list) else ():
-        if not isinstance(author, Mapping) or author.get("hidden") is True:
+        if not (type(author) is dict or isinstance(author, Mapping)):
+            continue
+        if author.get("hidden") is True:
             continue
         name = _label(author.get("name"))
-        if name and name not in names:
-            names.append(name)
+        if name:
+            names[name] = None
     return tuple(names)
 
 
 def _keywords(value: Any) -> tuple[str, ...]:
-    words: list[str] = []
+    words: dict[str, None] = {}  # a dict: each word once, in order
     for word in value if isinstance(value, list) else ():
         text = _str(word)
-        if text and text not in words:
-            words.append(text)
+        if text:
+            words[text] = None
     return tuple(words)
 
 

@@ -3,7 +3,6 @@ body by one Jinja template, words from the language's file). Pure."""
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from digest import editions, entries, languages, templating
+from digest import editions, entries, escape, languages, templating
 from digest.affiliations import Affiliation
 from digest.config import Config
 from digest.editions import Edition
@@ -23,10 +22,11 @@ from digest.escape import (
     fill_filter,
     finalize,
     math_filter,
-    safe_url,
 )
-from digest.matter import dump_front_matter, fill, front_matter
+from digest.frontyaml import dump_front_matter
+from digest.matter import fill, front_matter
 from digest.models import Paper
+from digest.prepare import Prepared, entries_in, link_between, prepare
 
 if TYPE_CHECKING:
     from digest.translation_plan import TranslationResult
@@ -38,61 +38,6 @@ _FILTERS = (
     ("count", count_filter),
     ("digits", digits_filter),
 )
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A paper as a template sees it: its rank, its text, and link targets made safe."""
-
-    rank: int
-    paper: Paper
-    authors: tuple[str, ...]
-    more_authors: int
-    hf_url: SafeMarkdown
-    arxiv_url: SafeMarkdown
-    pdf_url: SafeMarkdown
-    github_url: SafeMarkdown | None
-    project_url: SafeMarkdown | None
-    anchor: str = ""  # `arxiv-2602-13515`: the entry's id in the page (word characters, -)
-    links: tuple[Link, ...] = ()  # the meta line's: one per distinct URL
-    detail: bool = True  # a full entry (authors, keywords, abstract), else a compact one
-    day: str | None = None  # a week's or month's post: the day it was listed (YYYY-MM-DD)
-    day_url: SafeMarkdown | None = None  # and that day's post
-    # Institutions shown (at most affiliations.max_shown), how many more, and where they came
-    # from: None for the HF organization (shown as it always was), else arxiv or openalex.
-    affiliations: tuple[str, ...] = ()
-    more_affiliations: int = 0
-    affiliation_source: str | None = None
-    # In a translated post: the TL;DR and abstract in the post's language (None: English kept).
-    tldr: str | None = None
-    abstract: str | None = None
-    english: bool = False  # a text the post would translate stayed English (labelled so)
-
-    @property
-    def shown_links(self) -> tuple[Link, ...]:
-        """The meta line's links: a compact entry leaves out the PDF (the arXiv page has it),
-        the bytes of a busy day's post that a reader misses least."""
-        return self.links if self.detail else tuple(x for x in self.links if x.kind != entries.PDF)
-
-    @property
-    def stars(self) -> int | None:
-        """The code link's stars (the ranking table's ⭐), when the API counted them."""
-        return next((link.stars for link in self.links if link.kind == entries.CODE), None)
-
-    @property
-    def heading_id(self) -> SafeMarkdown:
-        """`{#arxiv-2602-13515}`: kramdown's (and the site's) heading id, after the title."""
-        return SafeMarkdown("{#" + self.anchor + "}")
-
-
-@dataclass(frozen=True)
-class Link:
-    """A link of the meta line: its kind (`hf`, `arxiv`, `pdf`, `code`, `project`: the
-    template words it), its target, and a code link's stars as the language groups them."""
-
-    kind: str
-    url: SafeMarkdown
-    stars: int | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +60,11 @@ class Post:
 def environment(config: Config) -> jinja2.Environment:
     """The post templates: Markdown-escaped by default, with the post filters."""
     return templating.environment(
-        config.templates_dir, finalize=finalize, filters=_FILTERS, keep_trailing_newline=True
+        config.templates_dir,
+        finalize=finalize,
+        filters=_FILTERS,
+        keep_trailing_newline=True,
+        auto_reload=False,  # see _template
     )
 
 
@@ -126,7 +75,9 @@ def template_names(edition: Edition, lang: str) -> list[str]:
 
 
 def _template(config: Config, edition: Edition, lang: str) -> jinja2.Template:
-    return templating.select(environment(config), template_names(edition, lang))
+    env = environment(config)
+    templating.drop_stale(env)  # a template edited since the last post is read again
+    return templating.select(env, template_names(edition, lang))
 
 
 def check_templates(config: Config, langs: Sequence[str], edition: Edition) -> None:
@@ -155,114 +106,17 @@ def _words(config: Config, edition: Edition, lang: str) -> dict[str, Any]:
     return words
 
 
-def _link_between(config: Config, here_slug: str, there_slug: str) -> str:
-    """A link from one language's post to another's that works under any site base URL."""
-    if not config.permalink:
-        # Without a set permalink, assume sibling pages as Chirpy's /posts/:title/ makes them.
-        return f"../{there_slug}/"
-    here = config.permalink.format(slug=here_slug)
-    there = config.permalink.format(slug=there_slug)
-    # A browser resolves against the page's folder: the page itself for a pretty URL ("/x/").
-    base = here if here.endswith("/") else posixpath.dirname(here)
-    rel = posixpath.relpath(there, base)
-    return rel + "/" if there.endswith("/") else rel
-
-
 def _translations(config: Config, edition: Edition, lang: str) -> list[Translation]:
     """The other languages' versions of a post."""
     return [
         Translation(
             other,
             languages.name(config.templates_dir, other),
-            SafeMarkdown(_link_between(config, edition.slug(lang), edition.slug(other))),
+            SafeMarkdown(link_between(config, edition.slug(lang), edition.slug(other))),
         )
         for other in config.languages
         if other != lang
     ]
-
-
-def shown_in_full(papers: Sequence[Paper], config: Config, edition: Edition) -> set[str]:
-    """The ids of the papers whose abstract the post shows whole (paper.md's rule): the full
-    entries' (the best `detail_papers`); a compact entry shows the TL;DR, else the abstract's
-    opening, which stays English."""
-    detail = config.edition(edition.section).detail_papers
-    return {p.id for p in papers[:detail] if p.abstract}
-
-
-def _translated(
-    paper: Paper, full: set[str], translation: TranslationResult | None
-) -> dict[str, Any]:
-    """An entry's translated texts, and whether one it would show stayed English."""
-    if translation is None:
-        return {}
-    tldr = translation.text(paper.id, "ai_summary") if paper.ai_summary else None
-    abstract = translation.text(paper.id, "summary") if paper.id in full else None
-    wanted = [
-        shown
-        for field, shown in (("ai_summary", paper.ai_summary), ("summary", paper.id in full))
-        if shown and field in translation.fields
-    ]
-    done = [t for t in (tldr, abstract) if t is not None]
-    return {"tldr": tldr, "abstract": abstract, "english": len(done) < len(wanted)}
-
-
-def _entries(
-    papers: Sequence[Paper],
-    config: Config,
-    edition: Edition,
-    lang: str,
-    found: Mapping[str, Affiliation] | None = None,
-    translation: TranslationResult | None = None,
-) -> list[Entry]:
-    detail = config.edition(edition.section).detail_papers
-    full = shown_in_full(papers, config, edition)
-    return [
-        Entry(
-            rank=rank,
-            paper=paper,
-            authors=paper.authors[: config.max_authors],
-            more_authors=max(len(paper.authors) - config.max_authors, 0),
-            hf_url=safe_url(paper.hf_url),
-            arxiv_url=safe_url(paper.arxiv_url),
-            pdf_url=safe_url(paper.pdf_url),
-            github_url=safe_url(paper.github_repo) if paper.github_repo else None,
-            project_url=safe_url(paper.project_page) if paper.project_page else None,
-            anchor=entries.anchor(paper.id),
-            links=tuple(
-                Link(link.kind, safe_url(link.url), link.stars)
-                for link in entries.paper_links(paper)
-            ),
-            detail=rank <= detail,
-            **_day_of(paper, config, edition, lang),
-            **_affiliation(paper, found, config.affiliations.max_shown),
-            **_translated(paper, full, translation),
-        )
-        for rank, paper in enumerate(papers, start=1)
-    ]
-
-
-def _affiliation(
-    paper: Paper, found: Mapping[str, Affiliation] | None, max_shown: int
-) -> dict[str, Any]:
-    """A paper's affiliation fields; without a lookup (`found` None), its HF organization."""
-    if found is None:
-        affiliation = Affiliation((paper.organization,), "hf") if paper.organization else None
-    else:
-        affiliation = found.get(paper.id)
-    if affiliation is None:
-        return {}
-    names, more = affiliation.shown(max_shown)
-    source = None if affiliation.source == "hf" else affiliation.source
-    return {"affiliations": names, "more_affiliations": more, "affiliation_source": source}
-
-
-def _day_of(paper: Paper, config: Config, edition: Edition, lang: str) -> dict[str, Any]:
-    """A week's or month's paper: the day it was listed, linked to that day's post."""
-    if edition.is_day or paper.day is None or not edition.start <= paper.day <= edition.end:
-        return {}
-    day = editions.day(paper.day)
-    url = _link_between(config, edition.slug(lang), day.slug(lang))
-    return {"day": day.key, "day_url": SafeMarkdown(url)}
 
 
 def _snapshot_text(config: Config, snapshot: datetime) -> str:
@@ -281,17 +135,21 @@ def render_post(
     from_days: bool = False,
     affiliations: Mapping[str, Affiliation] | None = None,
     translation: TranslationResult | None = None,
+    prepared: Prepared | None = None,
 ) -> Post:
     """One language's post for an edition's ranked papers (a `date` stands for its day).
     `total`: papers listed before `max_papers`; `from_days`: a week or month put together
     from archived days; `affiliations`: per paper id, what find_affiliations found (None:
     each paper's HF organization, as before the lookup existed); `translation`: the post's
-    translated texts, when it has them."""
+    translated texts, when it has them; `prepared`: `prepare(papers, config, edition,
+    affiliations)` when it is already made (every language's post of an edition shares it)."""
     if not isinstance(edition, Edition):
         edition = editions.day(edition)
+    if prepared is None:
+        prepared = prepare(papers, config, edition, affiliations)
     words = _words(config, edition, lang)
     name = entries.edition_name(edition, words)
-    shown = _entries(papers, config, edition, lang, affiliations, translation)
+    shown = entries_in(prepared, config, edition, lang, translation)
     # The model is named only where it translated something: an all-English post says nothing.
     translated = translation and any(e.tldr or e.abstract for e in shown)
     model = translation.model if translation and translated else None
@@ -313,9 +171,12 @@ def render_post(
         "snapshot": _snapshot_text(config, snapshot),
         "translations": _translations(config, edition, lang),
     }
-    body = templating.render(_template(config, edition, lang), dict(context))
+    with escape.memo(prepared.memo):
+        body = templating.render(_template(config, edition, lang), dict(context))
     # kramdown reads every `$$…$$` as math; API text never has one (see escape_markdown).
-    matter = front_matter(config, edition, lang, words, snapshot, papers, has_math="$$" in body)
+    matter = front_matter(
+        config, edition, lang, words, snapshot, papers, has_math="$$" in body, about=prepared.about
+    )
     if model:
         matter["translated_by"] = model
     text = dump_front_matter(matter) + "\n" + body.strip("\n") + "\n"

@@ -27,6 +27,31 @@ def searched(user_dir: Path | None) -> list[str]:
     return [str(d) for d in (user_dir, default_templates_dir()) if d is not None]
 
 
+# What getattr() finds on a dict: anything else in `words.tldr` is a key.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's, with a dict's keys found without first failing getattr() (an exception per
+    `words.…` in a template: a tenth of a post's rendering)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError):
+                return self.undefined(obj=obj, name=attribute)
+        # Jinja's own, inlined (called for every `a.b` a template evaluates).
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
+
+
 @lru_cache(maxsize=16)
 def environment(
     user_dir: Path | None,
@@ -35,10 +60,12 @@ def environment(
     autoescape: bool | Callable[[str | None], bool] = False,
     filters: tuple[tuple[str, Callable[..., Any]], ...] = (),
     keep_trailing_newline: bool = False,
+    auto_reload: bool = True,
 ) -> jinja2.Environment:
-    """A strict environment over `searched(user_dir)`; cached per set of arguments."""
+    """A strict environment over `searched(user_dir)`; cached per set of arguments.
+    `auto_reload=False`: a changed file is noticed only by `drop_stale`, not at every load."""
     paths = searched(user_dir)
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(paths, encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
         finalize=finalize,
@@ -46,10 +73,19 @@ def environment(
         keep_trailing_newline=keep_trailing_newline,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=auto_reload,
+        cache_size=-1,  # a dict, not an LRU with a lock: a post's includes hit it per paper
     )
     env.globals["searched_paths"] = paths
     env.filters.update(dict(filters))
     return env
+
+
+def drop_stale(env: jinja2.Environment) -> None:
+    """Forget every compiled template if one's file changed since it was read: once before a
+    post, rather than at each of its includes (a stat per paper, and more)."""
+    if env.cache is not None and not all(t.is_up_to_date for t in env.cache.values()):
+        env.cache.clear()
 
 
 def _not_found(env: jinja2.Environment, name: str) -> TemplateError:

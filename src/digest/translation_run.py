@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from digest.config import Config
 from digest.editions import Edition
 from digest.models import Paper
-from digest.render import shown_in_full
+from digest.prepare import shown_in_full
 
 if TYPE_CHECKING:
     from digest.translate import Translator

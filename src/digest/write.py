@@ -43,6 +43,10 @@ def safe_join(root: Path, name: str) -> Path:
     candidate = Path(name)
     if candidate.is_absolute() or ".." in candidate.parts or not candidate.parts:
         raise OutputError(f"refusing to write outside the output folder: {name!r}")
+    # A plain file name lands outside only through a symlink: one lstat, not a resolve of
+    # every folder above (thousands of posts per rebuild).
+    if len(candidate.parts) == 1 and "\0" not in name and not (root / candidate).is_symlink():
+        return root / candidate
     target = (root / candidate).resolve()
     if not target.is_relative_to(root.resolve()):
         raise OutputError(f"refusing to write outside the output folder: {name!r}")
