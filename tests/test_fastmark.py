@@ -172,3 +172,13 @@ def test_the_site_converts_through_the_fast_path_with_the_same_result():
     # Raw HTML is Python-Markdown's to show as text: fastmark declines it.
     assert fastmark.to_html("<script>x</script>") is None
     assert bodies.to_html("<script>x</script>") == "<p>&lt;script&gt;x&lt;/script&gt;</p>"
+
+
+@SETTINGS
+@given(page=hostile | st.sampled_from(["&#036;", "&#X24;", "&DOLLAR;", "&dollar", "&#37;"]))
+@example(page="a <span>&#36;</span> b")
+def test_has_math_answers_as_its_regex(page):
+    plain = page
+    for dollar in (markup.ESCAPED_DOLLAR, "<span>$</span>"):
+        plain = plain.replace(dollar, "")
+    assert markup.has_math(page) == (markup._MATH_HINT.search(plain) is not None)
