@@ -36,7 +36,19 @@ SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=[Heal
 SYNTAX = [
     *"$\\|<>{}%*_`[]()#!&;:-+=.~^'\" \n\t",
     *["$$", "\\(", "\\)", "\\[", "\\]", "**", "{#a}", "1. ", "- ", "> ", "&amp;", "&#36;"],
-    *["\n\n", "  \n", "](", "[x](#y)", "<span>&#36;</span>", "---", "|---|", "한국어", "🚀"],
+    *[
+        "\n\n",
+        "  \n",
+        "$$x\ny$$",
+        "\\(x\n",
+        "](",
+        "[x](#y)",
+        "<span>&#36;</span>",
+        "---",
+        "|---|",
+        "한국어",
+        "🚀",
+    ],
 ]
 hostile = st.lists(st.sampled_from(SYNTAX) | st.characters(), max_size=40).map("".join)
 text = st.text(max_size=60) | hostile
@@ -147,6 +159,8 @@ def test_posts_from_hostile_papers_convert_the_same(title, abstract, summary, or
 @SETTINGS
 @given(body=hostile | sectioned)
 @example(body="a **b** c")
+@example(body="a $$x\ny$$ b")  # once wrong: Python-Markdown's inline `.` spans lines
+@example(body="a \\(x\ny\\) b")
 @example(body="[a](javascript:alert(1)) [b](#c)")
 @example(body="### T \\[x\\] {#arxiv-1}")
 @example(body='<details markdown="1">\n<summary>s</summary>\n\n- x\n\n</details>')

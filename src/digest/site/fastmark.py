@@ -26,12 +26,13 @@ _HELD = re.compile("\x02klzzwxh:(\\d+)\x03")
 _ESCAPED = re.compile("\x02(\\d+)\x03")
 _ESCAPABLE = frozenset("\\`*_{}[]()>#+-.!|")
 
-_BACKTICK = re.compile(patterns.BACKTICK_RE)
-_DOLLAR = re.compile(re.escape(markup.ESCAPED_DOLLAR))
-_MATH = re.compile(markup._INLINE_MATH)
-_ESCAPE = re.compile(patterns.ESCAPE_RE)
-_LINK = re.compile(patterns.LINK_RE)
-_ENTITY = re.compile(patterns.ENTITY_RE)
+# Compiled as Python-Markdown compiles its inline patterns: `.` matches a line break too.
+_BACKTICK = re.compile(patterns.BACKTICK_RE, re.DOTALL)
+_DOLLAR = re.compile(re.escape(markup.ESCAPED_DOLLAR), re.DOTALL)
+_MATH = re.compile(markup._INLINE_MATH, re.DOTALL)
+_ESCAPE = re.compile(patterns.ESCAPE_RE, re.DOTALL)
+_LINK = re.compile(patterns.LINK_RE, re.DOTALL)
+_ENTITY = re.compile(patterns.ENTITY_RE, re.DOTALL)
 # `**strong**` and `*em*` around text without other asterisks, not starting or ending in a space
 # (where Python-Markdown's not_strong rule would read the stars as text).
 _STARS = re.compile(r"\*\*([^\s*](?:[^*]*[^\s*])?)\*\*|\*([^\s*](?:[^*]*[^\s*])?)\*")
