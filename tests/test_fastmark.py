@@ -161,6 +161,7 @@ def test_posts_from_hostile_papers_convert_the_same(title, abstract, summary, or
 @example(body="a **b** c")
 @example(body="a $$x\ny$$ b")  # once wrong: Python-Markdown's inline `.` spans lines
 @example(body="a \\(x\ny\\) b")
+@example(body="$\\$$\\$")  # once wrong: the second span's look-behind sees a placeholder
 @example(body="[a](javascript:alert(1)) [b](#c)")
 @example(body="### T \\[x\\] {#arxiv-1}")
 @example(body='<details markdown="1">\n<summary>s</summary>\n\n- x\n\n</details>')
