@@ -126,11 +126,14 @@ def memo(shared: Memo) -> Iterator[None]:
 
 def _escaped(text: str) -> str:
     shared = _MEMO.get()
-    if shared is None:
-        return escape_markdown(text)
-    done = shared.plain.get(text)
+    return escape_markdown(text) if shared is None else _memo(shared.plain, text, escape_markdown)
+
+
+def _memo(table: dict[str, Any], text: str, escape: Any) -> Any:
+    """`escape(text)`, made once per edition (`table` is the edition's memo of it)."""
+    done = table.get(text)
     if done is None:
-        done = shared.plain[text] = escape_markdown(text)
+        done = table[text] = escape(text)
     return done
 
 
@@ -158,10 +161,7 @@ def math_filter(value: Any) -> SafeMarkdown:
     shared = _MEMO.get()
     if shared is None:
         return escape_markdown_math(text)
-    done = shared.math.get(text)
-    if done is None:
-        done = shared.math[text] = escape_markdown_math(text)
-    return done
+    return _memo(shared.math, text, escape_markdown_math)
 
 
 def fill_filter(words: str, **values: Any) -> SafeMarkdown:

@@ -58,7 +58,7 @@ _RULE_STARTS = frozenset("#-_*+>[=$\\<0123456789")
 # Link targets markup.safe_link keeps as they are, known from their first characters.
 _SAFE_STARTS = ("https://", "http://", "#", "../")
 # The characters some inline pattern needs (`_` and `<` only to give up on).
-_INLINE_MARKS = frozenset("`<$\\[&*_")
+_INLINE_MARK = re.compile(r"[`<$\\\[&*_]")
 # Anything in a document that switches on a construct this module does not read.
 _UNREAD = ("\r", "\t", "\x02", "\x03", "]:", "  \n", "```", "~~~", "![")
 
@@ -255,7 +255,7 @@ class _Held:
 
 def _inline(text: str) -> str:
     """One element's text as HTML: Python-Markdown's inline patterns, by priority."""
-    if _INLINE_MARKS.isdisjoint(text):
+    if _INLINE_MARK.search(text) is None:
         return _cdata(text)  # plain text: no pattern can match
     held = _Held()
     if "`" in text and _BACKTICK.search(text):
