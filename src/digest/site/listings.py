@@ -102,8 +102,12 @@ class ListEntries:
         # Keyed by the post's id: the posts live as long as the build (and this), and a post's
         # hash would walk every one of its fields at each look-up.
         self.made: dict[tuple[Any, ...], Markup] = {}
+        self.lang = ""  # the language of the pages last rendered
 
     def on(self, url: str, lang: str, labels: Words) -> PageEntries:
+        if self.made and lang != self.lang:  # a language's pages come together: its posts' too
+            self.made.clear()
+        self.lang = lang
         return PageEntries(self, url, lang, labels)
 
     def entry(self, post: SitePost, lang: str, labels: Words, href: str, **shown: Any) -> Markup:
