@@ -36,7 +36,19 @@ SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=[Heal
 SYNTAX = [
     *"$\\|<>{}%*_`[]()#!&;:-+=.~^'\" \n\t",
     *["$$", "\\(", "\\)", "\\[", "\\]", "**", "{#a}", "1. ", "- ", "> ", "&amp;", "&#36;"],
-    *["\n\n", "  \n", "](", "[x](#y)", "<span>&#36;</span>", "---", "|---|", "한국어", "🚀"],
+    *[
+        "\n\n",
+        "  \n",
+        "$$x\ny$$",
+        "\\(x\n",
+        "](",
+        "[x](#y)",
+        "<span>&#36;</span>",
+        "---",
+        "|---|",
+        "한국어",
+        "🚀",
+    ],
 ]
 hostile = st.lists(st.sampled_from(SYNTAX) | st.characters(), max_size=40).map("".join)
 text = st.text(max_size=60) | hostile
@@ -147,6 +159,9 @@ def test_posts_from_hostile_papers_convert_the_same(title, abstract, summary, or
 @SETTINGS
 @given(body=hostile | sectioned)
 @example(body="a **b** c")
+@example(body="a $$x\ny$$ b")  # once wrong: Python-Markdown's inline `.` spans lines
+@example(body="a \\(x\ny\\) b")
+@example(body="$\\$$\\$")  # once wrong: the second span's look-behind sees a placeholder
 @example(body="[a](javascript:alert(1)) [b](#c)")
 @example(body="### T \\[x\\] {#arxiv-1}")
 @example(body='<details markdown="1">\n<summary>s</summary>\n\n- x\n\n</details>')
@@ -172,3 +187,13 @@ def test_the_site_converts_through_the_fast_path_with_the_same_result():
     # Raw HTML is Python-Markdown's to show as text: fastmark declines it.
     assert fastmark.to_html("<script>x</script>") is None
     assert bodies.to_html("<script>x</script>") == "<p>&lt;script&gt;x&lt;/script&gt;</p>"
+
+
+@SETTINGS
+@given(page=hostile | st.sampled_from(["&#036;", "&#X24;", "&DOLLAR;", "&dollar", "&#37;"]))
+@example(page="a <span>&#36;</span> b")
+def test_has_math_answers_as_its_regex(page):
+    plain = page
+    for dollar in (markup.ESCAPED_DOLLAR, "<span>$</span>"):
+        plain = plain.replace(dollar, "")
+    assert markup.has_math(page) == (markup._MATH_HINT.search(plain) is not None)

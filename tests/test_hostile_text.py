@@ -3,12 +3,15 @@ in a preview URL is a 404, and -q means only errors."""
 
 from __future__ import annotations
 
+import html
 from urllib.error import HTTPError
 from urllib.request import urlopen
 
 import pytest
 
+from digest.escape import escape_markdown
 from digest.models import paper_from_item, visible_text
+from digest.site import bodies
 from digest.site.serve import serving
 from digest.texmath import drop_unsafe_links
 
@@ -92,3 +95,15 @@ def test_quiet_prints_only_errors(hf_server, run, write_config):
     failed = run("build", "--date", "2026-02-22", "-q")
     assert failed.code == 3
     assert failed.err.splitlines() == failed.error_lines and len(failed.error_lines) == 1
+
+
+@pytest.mark.parametrize("title", ["[CLS] tokens and [MASK]", r"Learning \[x\] in [0, 1]"])
+def test_brackets_in_a_title_stay_text_on_the_site(title):
+    """`\\[…\\]` is display math to MathJax and to the site's reader: digest writes a bracket
+    as an entity, so "[CLS]" is shown as typed, not typeset."""
+
+    written = escape_markdown(title)
+    assert "\\[" not in written.replace("\\\\", "")
+    page = bodies.to_html(f"### 1. {written} {{#arxiv-1}}")
+    assert "math" not in page
+    assert html.unescape(page.split(">", 1)[1].rsplit("<", 1)[0]) == "1. " + title

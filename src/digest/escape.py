@@ -26,13 +26,17 @@ class SafeMarkdown(str):
 # `{{`/`{%` never reach Liquid even where render_with_liquid is unsupported (Jekyll 3). `'` is
 # kept as typed: no Markdown reads it as syntax (kramdown's default smart_quotes curls it, as
 # it does every apostrophe of the blog; the example site's `smart_quotes` keeps it straight).
-_BACKSLASHED = "\\`*_[]#"
+_BACKSLASHED = "\\`*_#"
 _ENTITIES = {
     "&": "&amp;",
     "<": "&lt;",
     ">": "&gt;",
     '"': "&quot;",
     "|": "&#124;",
+    # Brackets as entities, not `\[`: MathJax (and `digest site`) read `\[…\]` as display
+    # math wherever the backslashes reach the page, so "[CLS] tokens" would be typeset.
+    "[": "&#91;",
+    "]": "&#93;",
     # MathJax reads the page, not the Markdown: where it takes `$` as a delimiter (Chirpy does),
     # two dollars of prose would become math. An element of its own keeps each one apart;
     # `digest site` reads this exact element as one (site.markup.ESCAPED_DOLLAR).

@@ -17,6 +17,7 @@ from digest.config import Config
 from digest.editions import Edition
 from digest.entries import ascii_slug, edition_name, post_tags
 from digest.escape import safe_url
+from digest.frontyaml import read_plain_yaml
 from digest.models import Paper
 
 SNAPSHOT_KEY = "upvotes_as_of"
@@ -180,16 +181,49 @@ def _shared_keywords(papers: Sequence[Paper]) -> list[str]:
 
 
 # libyaml's loader when PyYAML has it (5x faster than the pure-Python one).
+# python-frontmatter's delimiter line (YAMLHandler.FM_BOUNDARY).
+_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def split(text: str) -> tuple[dict[str, Any], str]:
     """A post's front matter and body (python-frontmatter, on libyaml's loader when present:
-    5x faster); raises on a broken header."""
+    5x faster; front matter as digest writes it is read without YAML); raises on a broken
+    header."""
+    parts = _parts(text)
+    if parts is not None:
+        plain = read_plain_yaml(parts[0])
+        # `content` and `handler` are python-frontmatter's own names: it refuses them.
+        if plain is not None and not {"content", "handler"} & plain.keys():
+            return plain, parts[1].strip()
     import frontmatter  # here: a start-up cost that builds without an old post skip
 
     post = frontmatter.loads(text, handler=_handler())
     return post.metadata, post.content
+
+
+def _parts(text: str) -> tuple[str, str] | None:
+    """Front matter and the rest, split where python-frontmatter's boundary regex splits, when
+    both boundaries are plain `---` lines (the first `\\n---` is then the second one); None
+    otherwise (the regex decides)."""
+    stripped = text.lstrip()
+    if not stripped.startswith("---\n"):
+        return None
+    end = stripped.find("\n---", 3)
+    line_end = stripped.find("\n", end + 1)
+    if end < 0 or line_end < 0 or stripped[end + 1 : line_end] != "---":
+        return None
+    return stripped[4:end], stripped[line_end:]
+
+
+def body(text: str) -> str:
+    """A post's body as `split` gives it, without reading the front matter."""
+    parts = _parts(text)
+    if parts is not None:
+        return parts[1].strip()
+    stripped = text.strip()
+    parts = _BOUNDARY.split(stripped, 2)
+    return parts[2].strip() if len(parts) == 3 else stripped
 
 
 @lru_cache(maxsize=1)

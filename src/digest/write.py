@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import secrets
@@ -47,10 +48,20 @@ def safe_join(root: Path, name: str) -> Path:
     # every folder above (thousands of posts per rebuild).
     if len(candidate.parts) == 1 and "\0" not in name and not (root / candidate).is_symlink():
         return root / candidate
+    # A site's pages: their folders resolved once each, not once per file written there.
+    plain = "\0" not in name and not (root / candidate).is_symlink()
+    if plain and _inside(root, str(candidate.parent)):
+        return root / candidate
     target = (root / candidate).resolve()
     if not target.is_relative_to(root.resolve()):
         raise OutputError(f"refusing to write outside the output folder: {name!r}")
     return root / candidate
+
+
+@functools.lru_cache(maxsize=4096)
+def _inside(root: Path, folder: str) -> bool:
+    """Whether `root/folder` resolves inside `root` (a folder that is not there yet is)."""
+    return (root / folder).resolve().is_relative_to(root.resolve())
 
 
 def read_existing(root: Path, name: str) -> str | None:

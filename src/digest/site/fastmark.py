@@ -26,12 +26,13 @@ _HELD = re.compile("\x02klzzwxh:(\\d+)\x03")
 _ESCAPED = re.compile("\x02(\\d+)\x03")
 _ESCAPABLE = frozenset("\\`*_{}[]()>#+-.!|")
 
-_BACKTICK = re.compile(patterns.BACKTICK_RE)
-_DOLLAR = re.compile(re.escape(markup.ESCAPED_DOLLAR))
-_MATH = re.compile(markup._INLINE_MATH)
-_ESCAPE = re.compile(patterns.ESCAPE_RE)
-_LINK = re.compile(patterns.LINK_RE)
-_ENTITY = re.compile(patterns.ENTITY_RE)
+# Compiled as Python-Markdown compiles its inline patterns: `.` matches a line break too.
+_BACKTICK = re.compile(patterns.BACKTICK_RE, re.DOTALL)
+_DOLLAR = re.compile(re.escape(markup.ESCAPED_DOLLAR), re.DOTALL)
+_MATH = re.compile(markup._INLINE_MATH, re.DOTALL)
+_ESCAPE = re.compile(patterns.ESCAPE_RE, re.DOTALL)
+_LINK = re.compile(patterns.LINK_RE, re.DOTALL)
+_ENTITY = re.compile(patterns.ENTITY_RE, re.DOTALL)
 # `**strong**` and `*em*` around text without other asterisks, not starting or ending in a space
 # (where Python-Markdown's not_strong rule would read the stars as text).
 _STARS = re.compile(r"\*\*([^\s*](?:[^*]*[^\s*])?)\*\*|\*([^\s*](?:[^*]*[^\s*])?)\*")
@@ -131,7 +132,10 @@ def _plain(block: str) -> str:
     if not block.strip() or "|" in block or block[0] == " ":
         raise _NotOurs  # empty (an empty list item), a table's row, indented code
     # Every other rule needs one of these first on a line: the regexes only for such blocks.
-    if _RULE_STARTS.isdisjoint(line.lstrip()[:1] for line in block.split("\n")):
+    if "\n" not in block:
+        if block.lstrip()[:1] not in _RULE_STARTS:
+            return block
+    elif _RULE_STARTS.isdisjoint(line.lstrip()[:1] for line in block.split("\n")):
         return block
     if (
         _HASH.search(block)
@@ -162,14 +166,16 @@ def _heading(block: str) -> str:
 
 
 def _list(block: str) -> str:
-    if _HASH.search(block) or _SETEXT.match(block) or _HR.search(block) or "|" in block:
-        raise _NotOurs  # a line of the list that a rule before the list's would claim
     items = []
     for line in block.split("\n"):
-        match = _ULIST_ITEM.match(line)
-        if match is None or not line.startswith("- "):
+        if not line.startswith("- "):
             raise _NotOurs  # a lazy continuation line or a nested list
-        items.append(f"<li>{_inline(_plain(match.group(1)).lstrip())}</li>")
+        item = line[2:].lstrip(" ")
+        # Dashes alone would make the line a rule or the one above a heading (setext), both
+        # rules before the list's; `#` or `|` cannot start a line that starts with `- `.
+        if not item.strip(" -"):
+            raise _NotOurs
+        items.append(f"<li>{_inline(_plain(item).lstrip())}</li>")
     return f"<ul>{''.join(items)}</ul>"
 
 
@@ -257,12 +263,23 @@ def _inline(text: str) -> str:
     if "<" in text:
         text = _DOLLAR.sub(lambda m: held.hold("<span>$</span>"), text)
     if "$" in text or "\\" in text:
-        text = _MATH.sub(lambda m: held.hold(_math(m)), text)
+        text = _math_spans(text, held)
     if "\\" in text:
         text = _ESCAPE.sub(_escape, text)
     if "[" in text:
         text = _links(text, held)
     return held.html(_late(text, held))
+
+
+def _math_spans(text: str, held: _Held) -> str:
+    """Each math span held, found as Python-Markdown finds them: one at a time, the next
+    searched for after the last one's placeholder, so the look-behinds see the placeholder."""
+    pos = 0
+    while (match := _MATH.search(text, pos)) is not None:
+        piece = held.hold(_math(match))
+        text = text[: match.start()] + piece + text[match.end() :]
+        pos = match.start() + len(piece)
+    return text
 
 
 def _math(match: re.Match[str]) -> str:

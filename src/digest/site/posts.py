@@ -169,7 +169,7 @@ def _image(value: Any) -> str | None:
 def read_body(path: Path) -> str:
     """A post's Markdown as `read_post` gives it; empty when the file went missing or broke."""
     try:
-        return clean(matter.split(path.read_text(encoding="utf-8"))[1])
+        return clean(matter.body(path.read_text(encoding="utf-8")))
     except Exception:  # read_post warned about it, or it changed since: the page says nothing
         return ""
 
