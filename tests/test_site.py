@@ -266,6 +266,29 @@ def test_user_template_overrides_one_file(tmp_path, run, write_config):
     assert "MY TAGS" not in page(tmp_path / "_site", "/en/archive/")
 
 
+def test_user_list_entry_shows_on_every_list(tmp_path, run, write_config):
+    # An entry is rendered once for all the pages that list its post alike: yet from the
+    # blog's template, and with each page's own link to the post.
+    copy_posts(tmp_path / "_posts", GOLDEN)
+    (tmp_path / "mine" / "site").mkdir(parents=True)
+    (tmp_path / "mine" / "site" / "entry.html").write_text(
+        '<li class="mine" lang="{{ lang }}"><a href="{{ href }}">MINE {{ post.title }}</a></li>',
+        encoding="utf-8",
+    )
+    write_config("templates_dir: mine\n")
+    assert run("site").code == 0
+    site = tmp_path / "_site"
+    tag = next(p for p in (site / "en" / "tags").glob("*/index.html"))
+    for listing in (site / "en" / "index.html", site / "en" / "archive" / "index.html", tag):
+        text = listing.read_text(encoding="utf-8")
+        entries = re.findall(r'<li class="mine" lang="en"><a href="([^"]+)">MINE ', text)
+        assert entries, listing
+        for href in entries:
+            target = local_target(site, listing, href)
+            assert target and target.is_file() and target.parent.parent.name == "posts", href
+        assert "<time" not in text  # the packaged entry is not used anywhere
+
+
 def test_broken_template_is_one_error_line(tmp_path, run, write_config):
     copy_posts(tmp_path / "_posts", GOLDEN)
     (tmp_path / "mine" / "site").mkdir(parents=True)

@@ -98,16 +98,31 @@ def _field_names(kind: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in dataclasses.fields(kind) if f.metadata.get("fingerprint", True))
 
 
-def stand_ins(value: Any) -> Iterator[Html]:
+def stand_ins(value: Any) -> list[Html]:
     """Every post HTML stand-in in a page context."""
-    if isinstance(value, Html):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from stand_ins(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from stand_ins(item)
+    found: list[Html] = []
+    _stand_ins(value, found)
+    return found
+
+
+def _stand_ins(value: Any, found: list[Html]) -> None:
+    shape = _shape(type(value))
+    if shape == "html":
+        found.append(value)
+    elif shape:
+        for item in value.values() if shape == "map" else value:
+            _stand_ins(item, found)
+
+
+@lru_cache(maxsize=256)
+def _shape(kind: type) -> str:
+    """What a context value may hold stand-ins as, by its type: a tag page lists thousands of
+    posts, and an isinstance() of each against Mapping (an ABC) was most of the walk."""
+    if issubclass(kind, Html):
+        return "html"
+    if issubclass(kind, Mapping):
+        return "map"
+    return "seq" if issubclass(kind, (list, tuple)) else ""
 
 
 @dataclass

@@ -4,11 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+import jinja2
+from markupsafe import Markup
+
+from digest import templating
 from digest.site.incremental import Html
-from digest.site.page import Page
+from digest.site.page import Page, Words
 from digest.site.posts import SitePost
+from digest.site.urls import ImageSrc, relative
 
 if TYPE_CHECKING:
     from digest.site.pages import Site
@@ -81,4 +87,53 @@ def search_pages(site: Site, lang: str, posts: Sequence[SitePost]) -> Iterable[P
             "site/search.json",
             lang,
             {"entries": [Html(post, page, markup=False, view="index") for post in in_week]},
+        )
+
+
+class ListEntries:
+    """One build's post list entries (`site/entry.html`), each rendered once for what it shows:
+    the post, its link and its thumbnail's from the listing page, the language. A post is
+    listed on its archive page and on every tag, organization and keyword page it names:
+    pages at the same depth link to it alike, so most of a site's 10,000 entries are hits."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.template: jinja2.Template | None = None  # loaded when a page first lists posts
+        # Keyed by the post's id: the posts live as long as the build (and this), and a post's
+        # hash would walk every one of its fields at each look-up.
+        self.made: dict[tuple[Any, ...], Markup] = {}
+        self.lang = ""  # the language of the pages last rendered
+
+    def on(self, url: str, lang: str, labels: Words) -> PageEntries:
+        if self.made and lang != self.lang:  # a language's pages come together: its posts' too
+            self.made.clear()
+        self.lang = lang
+        return PageEntries(self, url, lang, labels)
+
+    def entry(self, post: SitePost, lang: str, labels: Words, href: str, **shown: Any) -> Markup:
+        key = (id(post), lang, href, *shown.values())
+        made = self.made.get(key)
+        if made is None:
+            if self.template is None:
+                self.template = templating.template(self.env, "site/entry.html")
+            context = {"post": post, "href": href, "lang": lang, "labels": labels, **shown}
+            # Safe: the template escapes what it prints (autoescape, as every site page).
+            made = self.made[key] = Markup(templating.render(self.template, context))
+        return made
+
+
+@dataclass(frozen=True)
+class PageEntries:
+    """`list_entry(post, thumbnails)` in a template: a post's entry in a list on page `url`."""
+
+    entries: ListEntries
+    url: str
+    lang: str
+    labels: Words
+
+    def __call__(self, post: SitePost, thumbnails: Any = False) -> Markup:
+        image = ImageSrc(self.url)(post.image) if thumbnails and post.image else None
+        href = relative(self.url, post.url)
+        return self.entries.entry(
+            post, self.lang, self.labels, href, thumbnails=thumbnails, image=image
         )

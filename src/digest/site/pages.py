@@ -16,7 +16,7 @@ from digest import languages, templating
 from digest.config import Config
 from digest.site import pageindex
 from digest.site.incremental import Html
-from digest.site.listings import FACETS, FEED_PAPERS, facet_pages, search_pages
+from digest.site.listings import FACETS, FEED_PAPERS, ListEntries, facet_pages, search_pages
 from digest.site.page import Page, Words, switch_of
 from digest.site.posts import SitePost, page_url
 from digest.site.urls import ID_NAMESPACE, Absolute, ImageSrc, Link, rebase, relative, tag_slug
@@ -62,6 +62,7 @@ class Site:
         }
         self.env = environment(config.templates_dir)
         self.words: dict[str, Words] = {}
+        self.entries = ListEntries(self.env)
 
     def translations(self, post: SitePost) -> dict[str, SitePost]:
         """The other languages' versions: same lang_ref, else the front matter's links."""
@@ -273,7 +274,10 @@ def _id(site: Site, url: str) -> str:
 
 def render_page(site: Site, page: Page) -> str:
     template = templating.template(site.env, page.template)
-    return templating.render(template, site.resolve(page.context))
+    context = site.resolve(page.context)
+    # Not in the page's fingerprint: what it prints is (the listed posts, the page's URL).
+    context["list_entry"] = site.entries.on(page.url, page.lang, site.labels(page.lang))
+    return templating.render(template, context)
 
 
 def section_pages(site: Site) -> Iterator[Page]:

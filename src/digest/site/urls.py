@@ -28,11 +28,35 @@ def file_for(url: str) -> str:
 @lru_cache(maxsize=1024)
 def relative(src: str, dst: str) -> str:
     """A link from page `src` to `dst` that works under any sub-path, percent-encoded."""
-    base = src if src.endswith("/") else posixpath.dirname(src) + "/"
-    rel = posixpath.relpath(dst, base)
+    if _plain(src) and _plain(dst):
+        rel = _plain_relative(src, dst)
+    else:  # `.`, `..`, `//` or a relative path: what posixpath makes of it
+        base = src if src.endswith("/") else posixpath.dirname(src) + "/"
+        rel = posixpath.relpath(dst, base)
     if dst.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
     return quote(rel, safe="/:@!$&'()*+,;=-._~")
+
+
+def _plain(path: str) -> bool:
+    """An absolute site path with nothing to normalise: no empty, `.` or `..` segment."""
+    return path.startswith("/") and "//" not in path and "/." not in path
+
+
+def _plain_relative(src: str, dst: str) -> str:
+    """posixpath.relpath(dst, src's folder) for plain paths, by splitting alone (relpath
+    normalises both through abspath: a tenth of a site's page rendering)."""
+    folder = src[: src.rfind("/") + 1]
+    if dst.startswith(folder):  # down from the page's folder: a page's own assets, a home's posts
+        return dst[len(folder) :].rstrip("/") or "."
+    start = folder[1:-1].split("/") if len(folder) > 1 else []
+    path = dst[1:].rstrip("/").split("/") if dst.strip("/") else []
+    common = 0
+    for a, b in zip(start, path, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + path[common:]) or "."
 
 
 def rebase(body: str, src: str, dst: str) -> str:
