@@ -43,15 +43,21 @@ class Fingerprints:
         if isinstance(value, (list, tuple, frozenset, set)):
             items = [self.canonical(v) for v in value]
             return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
-        if isinstance(value, (datetime, date)):
-            return value.isoformat()
-        if isinstance(value, PurePath):
-            return str(value)
-        if isinstance(value, bytes):
-            return hashlib.sha256(value).hexdigest()
-        if callable(value):
-            raise TypeError(f"cannot fingerprint {value!r}: what it captures is unseen")
-        return repr(value)
+        return leaf(value)
+
+
+def leaf(value: Any) -> Any:
+    """The JSON-able form of a value that holds no other values (times, paths, bytes, the
+    rest by repr); a callable is refused: what it captures is unseen."""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()
+    if callable(value):
+        raise TypeError(f"cannot fingerprint {value!r}: what it captures is unseen")
+    return repr(value)
 
 
 def _fields(value: Any) -> list[dataclasses.Field[Any]]:

@@ -15,14 +15,13 @@ import logging
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from digest import manifest, write
+from digest import fingerprint, manifest, write
 
 log = logging.getLogger(__name__)
 
@@ -78,15 +77,7 @@ class PageKeys:
             return {str(k): v for k, v in value.items()}
         if isinstance(value, (set, frozenset)):
             return sorted(value, key=repr)
-        if isinstance(value, (datetime, date)):
-            return value.isoformat()
-        if isinstance(value, PurePath):
-            return str(value)
-        if isinstance(value, bytes):
-            return hashlib.sha256(value).hexdigest()
-        if callable(value):
-            raise TypeError(f"cannot fingerprint {value!r}: what it captures is unseen")
-        return repr(value)
+        return fingerprint.leaf(value)
 
 
 @lru_cache(maxsize=256)
