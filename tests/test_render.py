@@ -224,3 +224,36 @@ def test_a_template_edited_between_two_posts_is_read_again(tmp_path):
     second = render_post([paper()], date(2026, 2, 20), "en", cfg, SNAPSHOT).text
     assert "one 1\n" in first and "two" not in first
     assert "two 1\n" in second and "one" not in second
+
+
+def test_posts_render_in_threads_while_templates_are_still_being_compiled(tmp_path):
+    # Backfill renders days in threads over one cached environment: one thread's post checks
+    # the compiled templates (templating.drop_stale) while another's adds its first ones. Once
+    # this raised "dictionary changed size during iteration" (bench/run.py, concurrency 4).
+    import threading
+
+    from digest import templating
+
+    env = templating.environment(tmp_path)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    class Current:
+        is_up_to_date = True
+
+    def check() -> None:
+        try:
+            while not stop.is_set():
+                templating.drop_stale(env)
+        except BaseException as error:  # the test reports it
+            errors.append(error)
+
+    checker = threading.Thread(target=check)
+    checker.start()
+    try:
+        for n in range(200_000):
+            env.cache[(f"t{n}", None)] = Current()
+    finally:
+        stop.set()
+        checker.join()
+    assert not errors

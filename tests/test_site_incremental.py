@@ -99,7 +99,7 @@ def test_compiled_templates_are_kept_and_a_broken_one_compiled_again(tmp_path):
     assert any(path.read_bytes().startswith(b"j2") for path in compiled)
 
 
-# Enough posts for the worker processes (markup.PARALLEL_FROM), small enough to be quick.
+# Enough posts for the worker processes (parallel.PARALLEL_FROM), small enough to be quick.
 DAYS = 36
 
 

@@ -84,7 +84,9 @@ def environment(
 def drop_stale(env: jinja2.Environment) -> None:
     """Forget every compiled template if one's file changed since it was read: once before a
     post, rather than at each of its includes (a stat per paper, and more)."""
-    if env.cache is not None and not all(t.is_up_to_date for t in env.cache.values()):
+    # A snapshot (taken without letting another thread run): backfill renders days in threads,
+    # and another day's first post may be adding its templates to the cache meanwhile.
+    if env.cache is not None and not all(t.is_up_to_date for t in list(env.cache.values())):
         env.cache.clear()
 
 

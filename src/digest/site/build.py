@@ -13,7 +13,7 @@ from digest import templating, write
 from digest._version import __version__
 from digest.config import Config
 from digest.fingerprint import fingerprint
-from digest.site import incremental, markup
+from digest.site import incremental, markup, parallel
 from digest.site.bodies import Bodies
 from digest.site.page import Page, Words
 from digest.site.pages import (
@@ -100,7 +100,7 @@ def _build(
     _forked = (site, out)  # the workers are forked: they find the build here, not pickled
     try:
         jobs = [(lang, index, name) for lang, index, name, _ in plan.posts]
-        with markup.parallel_started(_render_post, jobs) as results:
+        with parallel.parallel_started(_render_post, jobs) as results:
             plan.render_sections()  # while the workers render the posts' pages
             for (lang, index, name, key), (written, converted) in zip(
                 plan.posts, results(), strict=True
