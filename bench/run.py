@@ -9,8 +9,9 @@ Prints, in one run:
   2. `digest rebuild` of 1,000 archived days made from the real recorded answers: posts per
      second, and its ratio to a no-op re-run, which must write nothing (targets: under 5 s,
      and the no-op at least 3x faster);
-  3. one `digest build --offline` process against `python -c "import digest"`: the start-up
-     overhead (target: at most 1.5x that import floor).
+  3. one `digest build --offline` process against `python -c "import digest.cli, digest.build"`
+     (the modules the command needs; `import digest` alone is lazy now and loads none of them):
+     the start-up overhead (target: at most 1.5x that import floor).
 
 Every figure runs the real `digest` command in a fresh process, as a user would. The fake API
 (tests/hf_server.py) runs in this process, in a thread. Nothing here is kept: all files go to a
@@ -159,12 +160,13 @@ def bench_startup(folder: Path, args: argparse.Namespace) -> bool:
     env = {**os.environ, "DIGEST_API_BASE_URL": "http://127.0.0.1:9"}
     build = ["build", "--offline", "--date", day, "-q"]
     _digest_run(build, folder, env)  # the posts exist: later runs render and find them the same
-    floor, whole = "python -c 'import digest'", "digest build --offline (one day, 2 posts)"
+    floor = "python -c 'import digest.cli, digest.build'"
+    whole = "digest build --offline (one day, 2 posts)"
     imports = {
         "python -c 'pass'": "pass",
-        floor: "import digest",
+        "python -c 'import digest'": "import digest",
         "python -c 'import yaml, jinja2'": "import yaml, jinja2",
-        "python -c 'import digest.cli, digest.build'": "import digest.cli, digest.build",
+        floor: "import digest.cli, digest.build",
     }
     calls: dict[str, Callable[[], object]] = {
         name: (lambda code=code: _run([sys.executable, "-c", code], folder, env))
@@ -182,8 +184,6 @@ def bench_startup(folder: Path, args: argparse.Namespace) -> bool:
     for name, value in median.items():
         print(f"   {name:<44} {value * 1000:6.1f} ms")
     print(f"   {whole} / {floor}: {ratio:.2f}x; target <= 1.5x: {_verdict(met)}")
-    modules = "python -c 'import digest.cli, digest.build'"
-    print(f"   (for scale, not the target: / {modules}: {median[whole] / median[modules]:.2f}x)")
     return met
 
 
