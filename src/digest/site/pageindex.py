@@ -26,7 +26,7 @@ _HEADING = re.compile(
 )
 _HEADING_START = re.compile(r"<[hH][1-6][\s/>]")
 _TAG = re.compile(r"<[^<>]*>")
-_BLOCK_TAG = re.compile(r"</?(?:p|li|div|br|tr|td|th|blockquote)(?:\s[^<>]*)?>", re.I)
+_BLOCK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(_BLOCKS))})(?:\s[^<>]*)?>", re.I)
 _ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 SNIPPET = 280  # characters of a paper's text in the search index: its meta line and TL;DR
 
