@@ -24,9 +24,11 @@ import subprocess
 import sys
 import tarfile
 import time
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -47,23 +49,30 @@ def child(root: Path) -> None:
     bodies = Bodies(config, root / "_posts")
     site = Site(config, posts, bodies)
     digest = hashlib.sha256()
-    start = time.process_time()
+    seconds = {"posts": 0.0, "sections": 0.0}
+
+    def render(part: str, make: Callable[[], Any]) -> bool:
+        """One page made (its context) and rendered, timed; False when there are no more."""
+        start = time.process_time()
+        page = make()
+        text = page and render_page(site, page)
+        seconds[part] += time.process_time() - start
+        if page:
+            digest.update(f"{page.url}\n{text}".encode())  # not timed
+        return page is not None
+
     for lang, in_lang in site.by_lang.items():
         for index in range(len(in_lang)):
-            page = post_page(site, lang, index)
-            digest.update(f"{page.url}\n{render_page(site, page)}".encode())
-    middle = time.process_time()
+            render("posts", lambda: post_page(site, lang, index))  # noqa: B023 (called at once)
+    pages = section_pages(site)
     sections = 0
-    for page in section_pages(site):
-        digest.update(f"{page.url}\n{render_page(site, page)}".encode())
+    while render("sections", lambda: next(pages, None)):
         sections += 1
-    end = time.process_time()
     assert bodies.converted == 0, "a post was converted: the cache folder is not current"
     print(
         json.dumps(
             {
-                "posts": middle - start,
-                "sections": end - middle,
+                **seconds,
                 "pages": sections,
                 "hash": digest.hexdigest(),
                 "code": str(Path(sys.modules["digest"].__file__ or "").parent),

@@ -127,7 +127,7 @@ class ListEntries:
 @dataclass(frozen=True)
 class PageEntries:
     """`list_entry(post, thumbnails)` in a template: a post's entry in a list on page `url`;
-    `list_entries(posts, thumbnails)`: each of theirs, in order (one call for a whole list)."""
+    `list_entries(posts, thumbnails)`: theirs, in order, one a line."""
 
     entries: ListEntries
     url: str
@@ -136,5 +136,8 @@ class PageEntries:
         image = ImageSrc(self.url)(post.image) if thumbnails and post.image else None
         return self.entries.entry(post, relative(self.url, post.url), thumbnails, image)
 
-    def each(self, posts: Iterable[SitePost], thumbnails: Any = False) -> list[Markup]:
-        return [self(post, thumbnails) for post in posts]
+    def each(self, posts: Iterable[SitePost], thumbnails: Any = False) -> Markup:
+        """Each post's entry on a line of its own, indented as `post_list` prints them: one
+        Markup for the whole list (a template printing a thousand entries escapes, and so
+        copies, each of them: a sixth of a tag page's rendering)."""
+        return Markup("  " + "\n  ".join([self(post, thumbnails) for post in posts]))
