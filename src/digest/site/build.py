@@ -63,8 +63,12 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
     With `site.cache_dir`, a re-run parses only changed posts and renders only pages whose
     inputs changed; every other page is left as it is.
     """
-    signature = fingerprint(__version__, markup.RENDERER, config.timezone, config.languages[0])
+    signature = fingerprint(
+        __version__, incremental.FORMAT, markup.RENDERER, config.timezone, config.languages[0]
+    )
     state = incremental.load(config.site.cache_dir, signature)
+    if not state.pages:  # no build to trust: a first build, or the cache is from another version
+        incremental.drop_old_bodies(config.site.cache_dir)
     posts = read_posts(posts_dir, config.tz, config.languages[0], state)
     report = SiteReport(out=out, posts=len(posts), languages=site_languages(config, posts))
     if posts and not config.site.base_url:
@@ -83,11 +87,7 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
     if state.all_current(out, inputs):
         report.unchanged += len(state.new_pages)
     else:
-        bodies = Bodies(config, posts_dir)
-        try:
-            _build(Site(config, posts, bodies), state, out, report, templates)
-        finally:
-            bodies.close()
+        _build(Site(config, posts, Bodies(posts_dir)), state, out, report, templates)
     state.save()
     return report
 
@@ -99,23 +99,44 @@ def _build(
     global _forked
     _forked = (site, out)  # the workers are forked: they find the build here, not pickled
     try:
-        jobs = [(lang, index, name) for lang, index, name, _ in plan.posts]
-        with parallel.parallel_started(_render_post, jobs) as results:
-            plan.render_sections()  # while the workers render the posts' pages
-            for (lang, index, name, key), (written, converted) in zip(
-                plan.posts, results(), strict=True
-            ):
-                plan.post_done(site.by_lang[lang][index], name, key, written, converted)
+        jobs = [(job.lang, job.index, job.name, job.wanted) for job in plan.jobs]
+        with parallel.parallel_started(_post_job, jobs) as results:
+            plan.render_sections()  # while the workers make the posts' pages
+            for job, result in zip(plan.jobs, results(), strict=True):
+                plan.post_done(job, *result)
     finally:
         _forked = None
     if plan.converted:
         log.info("converted %d posts to HTML", plan.converted)
 
 
+@dataclass(frozen=True)
+class _Job:
+    """A post's work for a worker: its page (when stale) and its records (when a section
+    page being rendered here shows them)."""
+
+    lang: str
+    index: int
+    name: str | None  # the page's file; None: its page is current
+    key: str
+    wanted: bool
+
+
+@dataclass
+class _Waiting:
+    """A section page that shows posts' records, until the workers have handed them all in."""
+
+    name: str
+    page: Page
+    key: str
+    shown: set[str]  # the URLs of the posts it shows
+    missing: set[str]  # those whose records have not come yet
+
+
 class _Plan:
     """Which pages are stale (only their names and keys are kept), then their rendering: the
     sections' here, the posts' by the workers. A page that shows posts' HTML (a feed, a search
-    index file) waits until the workers are done with those posts."""
+    index file) waits until the workers hand those posts' records back."""
 
     def __init__(
         self, site: Site, state: incremental.State, out: Path, report: SiteReport, templates: str
@@ -125,14 +146,20 @@ class _Plan:
         self.templates = templates
         self.names = {f"assets/{name}" for name in ASSETS}
         # Sections first: a post whose permalink takes a section's URL ("/ko/") loses to it.
-        self.sections = dict(filter(None, map(self._stale, section_pages(site))))
-        self.posts: list[tuple[str, int, str, str]] = []  # lang, index, file name, key
+        self.sections: dict[str, str] = {}  # file name -> key, of the stale ones
+        wanted: set[str] = set()  # URLs of the posts that stale sections show
+        for page in section_pages(site):
+            if stale := self._stale(page):
+                self.sections[stale[0]] = stale[1]
+                wanted.update(h.post.url for h in incremental.stand_ins(page.context))
+        self.jobs: list[_Job] = []
         for lang, posts in site.by_lang.items():
-            for index in range(len(posts)):
-                if stale := self._stale(post_page(site, lang, index)):
-                    self.posts.append((lang, index, *stale))
-        self.rendering = {site.by_lang[lang][index].url for lang, index, _, _ in self.posts}
-        self.waiting: dict[str, list[list[Any]]] = {}  # post URL -> [name, page, key, count]
+            for index, post in enumerate(posts):
+                name, key = self._stale(post_page(site, lang, index)) or (None, "")
+                if name or post.url in wanted:
+                    self.jobs.append(_Job(lang, index, name, key, post.url in wanted))
+        self.waiting: dict[str, list[_Waiting]] = {}  # post URL -> the pages waiting for it
+        self.holders: dict[str, int] = {}  # post URL -> pages still to render that show it
         self.converted = 0  # posts converted, by the workers or here
 
     def _stale(self, page: Page) -> tuple[str, str] | None:
@@ -154,46 +181,62 @@ class _Plan:
             key = self.sections.pop(name, None)
             if key is None:
                 continue
-            shown = {h.post.url for h in incremental.stand_ins(page.context)} & self.rendering
-            entry = [name, page, key, len(shown)]
+            shown = {h.post.url for h in incremental.stand_ins(page.context)}
+            waiting = _Waiting(name, page, key, shown, set(shown))
             for url in shown:
-                self.waiting.setdefault(url, []).append(entry)
+                self.waiting.setdefault(url, []).append(waiting)
+                self.holders[url] = self.holders.get(url, 0) + 1
             if not shown:
-                self._render(name, page, key)
+                self._render(waiting)
 
-    def post_done(self, post: SitePost, name: str, key: str, written: bool, converted: int) -> None:
-        """A worker wrote the post's page: record it, and render what waited for it alone."""
-        if written:
-            self.report.written.append(name)
-        else:
-            self.report.unchanged += 1
-        self.state.remember_page(self.out, name, key)
+    def post_done(self, job: _Job, written: bool | None, records: Any, converted: int) -> None:
+        """A worker made the post's page and records: record them, render what waited."""
+        post = self.site.by_lang[job.lang][job.index]
+        if job.name:
+            self.report.written.append(job.name) if written else self._unchanged()
+            self.state.remember_page(self.out, job.name, job.key)
         self.converted += converted
-        for entry in self.waiting.pop(post.url, ()):
-            entry[3] -= 1
-            if entry[3] == 0:
-                self._render(*entry[:3])
+        if records is not None:
+            self.site.bodies.give(post, records)
+        for waiting in self.waiting.pop(post.url, ()):
+            waiting.missing.discard(post.url)
+            if not waiting.missing:
+                self._render(waiting)
 
-    def _render(self, name: str, page: Page, key: str) -> None:
-        before = self.site.bodies.converted  # a shown post whose cache file went stale
-        _place(self.report, self.out, name, render_page(self.site, page))
-        self.state.remember_page(self.out, name, key)
+    def _unchanged(self) -> None:
+        self.report.unchanged += 1
+
+    def _render(self, waiting: _Waiting) -> None:
+        before = self.site.bodies.converted
+        _place(self.report, self.out, waiting.name, render_page(self.site, waiting.page))
+        self.state.remember_page(self.out, waiting.name, waiting.key)
         self.converted += self.site.bodies.converted - before
+        for url in waiting.shown:  # records that no page still to render shows are let go
+            self.holders[url] -= 1
+            if not self.holders[url]:
+                del self.holders[url]
+                self.site.bodies.forget(self.site.by_url[url])
 
 
 _forked: tuple[Site, Path] | None = None
 
 
-def _render_post(job: tuple[str, int, str]) -> tuple[bool, int]:
-    """In a worker: one post's page rendered (its post converted if need be) and written.
-    Back: whether the file was written, and how many posts were converted for it."""
+def _post_job(job: tuple[str, int, str | None, bool]) -> tuple[bool | None, Any, int]:
+    """In a worker: one post's page rendered and written (when stale), its records made (when
+    wanted), its post converted once for both. Back: whether the file was written, the
+    records or None, and how many posts were converted for it."""
     assert _forked is not None
     site, out = _forked
-    lang, index, name = job
+    lang, index, name, wanted = job
+    post = site.by_lang[lang][index]
     before = site.bodies.converted
-    text = render_page(site, post_page(site, lang, index))
-    written = write.write_text(out, name, text, durable=False) is write.Outcome.WRITTEN
-    return written, site.bodies.converted - before
+    written = None
+    if name:
+        text = render_page(site, post_page(site, lang, index))
+        written = write.write_text(out, name, text, durable=False) is write.Outcome.WRITTEN
+    records = site.bodies.records(post) if wanted else None
+    site.bodies.forget(post)
+    return written, records, site.bodies.converted - before
 
 
 def _place(report: SiteReport, out: Path, name: str, text: str) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import posixpath
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, tzinfo
+from functools import partial
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 from digest import matter
 from digest.errors import UsageError
 from digest.site import incremental, markup
+from digest.site.parallel import parallel_map
 
 log = logging.getLogger(__name__)
 
@@ -228,11 +231,12 @@ def read_posts(
 ) -> list[SitePost]:
     """Every readable post in `folder`, newest first; one URL per post (the first one wins).
 
-    With `state`, a file unchanged since the last build (same size and mtime) is not parsed.
+    With `state`, a file unchanged since the last build (same size and mtime) is not parsed;
+    the others are parsed on every core when there are many.
     """
     if not folder.is_dir():
         raise UsageError(f"posts folder not found: {folder}")
-    found: dict[str, SitePost] = {}
+    files: list[tuple[Path, os.stat_result, dict[str, Any] | None]] = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.suffix not in POST_SUFFIXES:
             continue
@@ -240,16 +244,19 @@ def read_posts(
             stat = path.stat()
         except OSError:
             continue
-        if not S_ISREG(stat.st_mode):
+        if S_ISREG(stat.st_mode):
+            files.append((path, stat, state.remembered_post(path, stat) if state else None))
+    unread = [path for path, _, known in files if known is None]
+    parsed = parallel_map(partial(_record, tz=tz, lang=default_lang), unread)
+    read = dict(zip(unread, parsed, strict=True))
+    found: dict[str, SitePost] = {}
+    for path, stat, known in files:
+        record = known or read[path]
+        if record is None:
             continue
-        known = state.remembered_post(path, stat) if state else None
-        post = SitePost.from_record(known) if known else read_post(path, tz, default_lang)
-        if post is None:
-            continue
-        if post.body is not None:
-            # Only the metadata stays: 6,000 posts' Markdown is gigabytes of str; the workers
-            # that convert a post read its file again (`read_body`).
-            post = replace(post, body=None)
+        # Only the metadata stays: 6,000 posts' Markdown is gigabytes of str; the workers
+        # that convert a post read its file again (`read_body`).
+        post = SitePost.from_record(record)
         if state:
             state.remember_post(path, stat, post)
         if post.url in found:
@@ -262,3 +269,9 @@ def read_posts(
             continue
         found[post.url] = post
     return sorted(found.values(), key=lambda p: (p.date, p.url), reverse=True)
+
+
+def _record(path: Path, tz: tzinfo, lang: str) -> dict[str, Any] | None:
+    """One post's metadata as `SitePost.record()` (small to send back from a worker)."""
+    post = read_post(path, tz, lang)
+    return post.record() if post else None
