@@ -97,7 +97,7 @@ def _build(
 ) -> None:
     plan = _Plan(site, state, out, report, templates)
     global _forked
-    _forked = (site, out)  # the workers are forked: they find the build here, not pickled
+    _forked = plan  # the workers are forked: they find the build here, not pickled
     try:
         jobs = [(job.lang, job.index, job.name, job.wanted) for job in plan.jobs]
         with parallel.parallel_started(_post_job, jobs) as results:
@@ -112,13 +112,12 @@ def _build(
 
 @dataclass(frozen=True)
 class _Job:
-    """A post's work for a worker: its page (when stale) and its records (when a section
-    page being rendered here shows them)."""
+    """A post's work for a worker: its page (rendered when stale) and its records (when a
+    section page being rendered here shows them)."""
 
     lang: str
     index: int
-    name: str | None  # the page's file; None: its page is current
-    key: str
+    name: str | None  # the page's file; None: another page has its URL
     wanted: bool
 
 
@@ -134,9 +133,10 @@ class _Waiting:
 
 
 class _Plan:
-    """Which pages are stale (only their names and keys are kept), then their rendering: the
-    sections' here, the posts' by the workers. A page that shows posts' HTML (a feed, a search
-    index file) waits until the workers hand those posts' records back."""
+    """Which section pages are stale (only their names and keys are kept) and what each post
+    needs, then the rendering: the sections' here, the posts' by the workers (each finds out
+    whether its page is stale). A page that shows posts' HTML (a feed, a search index file)
+    waits until the workers hand those posts' records back."""
 
     def __init__(
         self, site: Site, state: incremental.State, out: Path, report: SiteReport, templates: str
@@ -144,36 +144,31 @@ class _Plan:
         self.site, self.state, self.out, self.report = site, state, out, report
         self.keys = incremental.PageKeys(shared=(SitePost, Words))
         self.templates = templates
-        self.names = {f"assets/{name}" for name in ASSETS}
+        names = {f"assets/{name}" for name in ASSETS}
         # Sections first: a post whose permalink takes a section's URL ("/ko/") loses to it.
         self.sections: dict[str, str] = {}  # file name -> key, of the stale ones
         wanted: set[str] = set()  # URLs of the posts that stale sections show
         for page in section_pages(site):
-            if stale := self._stale(page):
-                self.sections[stale[0]] = stale[1]
+            name = _claim(names, page.url)
+            if name and (key := self.stale_key(name, page)):
+                self.sections[name] = key
                 wanted.update(h.post.url for h in incremental.stand_ins(page.context))
-        self.jobs: list[_Job] = []
-        for lang, posts in site.by_lang.items():
-            for index, post in enumerate(posts):
-                name, key = self._stale(post_page(site, lang, index)) or (None, "")
-                if name or post.url in wanted:
-                    self.jobs.append(_Job(lang, index, name, key, post.url in wanted))
+            elif name:
+                report.unchanged += 1
+        jobs = (
+            _Job(lang, index, _claim(names, post.url), post.url in wanted)
+            for lang, posts in site.by_lang.items()
+            for index, post in enumerate(posts)
+        )
+        self.jobs = [job for job in jobs if job.name or job.wanted]
         self.waiting: dict[str, list[_Waiting]] = {}  # post URL -> the pages waiting for it
         self.holders: dict[str, int] = {}  # post URL -> pages still to render that show it
         self.converted = 0  # posts converted, by the workers or here
 
-    def _stale(self, page: Page) -> tuple[str, str] | None:
-        """The page's file name and key, when it must be rendered."""
-        name = file_for(page.url)
-        if name in self.names:
-            log.warning("two pages want %s; kept the site's own", name)
-            return None
-        self.names.add(name)
+    def stale_key(self, name: str, page: Page) -> str | None:
+        """The page's key, when it must be rendered (None: the file is current)."""
         key = self.keys(self.templates, page.template, page.url, page.context)
-        if self.state.page_is_current(self.out, name, key):
-            self.report.unchanged += 1
-            return None
-        return name, key
+        return None if self.state.page_is_current(self.out, name, key) else key
 
     def render_sections(self) -> None:
         for page in section_pages(self.site):
@@ -189,12 +184,22 @@ class _Plan:
             if not shown:
                 self._render(waiting)
 
-    def post_done(self, job: _Job, written: bool | None, records: Any, converted: int) -> None:
-        """A worker made the post's page and records: record them, render what waited."""
+    def post_done(
+        self, job: _Job, made: tuple[str, bool] | None, records: Any, converted: int
+    ) -> None:
+        """A worker made the post's page (`made`: its key, and whether the file was written;
+        None: current) and records: record them, and render what waited for them."""
         post = self.site.by_lang[job.lang][job.index]
-        if job.name:
-            self.report.written.append(job.name) if written else self._unchanged()
-            self.state.remember_page(self.out, job.name, job.key)
+        if job.name and made:
+            key, written = made
+            if written:
+                self.report.written.append(job.name)
+            else:
+                self.report.unchanged += 1
+            self.state.remember_page(self.out, job.name, key)
+        elif job.name:
+            self.state.keep_page(job.name)
+            self.report.unchanged += 1
         self.converted += converted
         if records is not None:
             self.site.bodies.give(post, records)
@@ -202,9 +207,6 @@ class _Plan:
             waiting.missing.discard(post.url)
             if not waiting.missing:
                 self._render(waiting)
-
-    def _unchanged(self) -> None:
-        self.report.unchanged += 1
 
     def _render(self, waiting: _Waiting) -> None:
         before = self.site.bodies.converted
@@ -218,25 +220,40 @@ class _Plan:
                 self.site.bodies.forget(self.site.by_url[url])
 
 
-_forked: tuple[Site, Path] | None = None
+def _claim(names: set[str], url: str) -> str | None:
+    """The file of the page at `url`, unless an earlier page has it."""
+    name = file_for(url)
+    if name in names:
+        log.warning("two pages want %s; kept the site's own", name)
+        return None
+    names.add(name)
+    return name
 
 
-def _post_job(job: tuple[str, int, str | None, bool]) -> tuple[bool | None, Any, int]:
-    """In a worker: one post's page rendered and written (when stale), its records made (when
-    wanted), its post converted once for both. Back: whether the file was written, the
-    records or None, and how many posts were converted for it."""
+_forked: _Plan | None = None
+
+
+def _post_job(job: tuple[str, int, str | None, bool]) -> tuple[Any, Any, int]:
+    """In a worker: one post's page rendered and written when stale, its records made when
+    wanted, its post converted once for both. Back: the page's key and whether its file was
+    written (None: it was current), the records or None, and the posts converted for them."""
     assert _forked is not None
-    site, out = _forked
+    plan = _forked
     lang, index, name, wanted = job
+    site = plan.site
     post = site.by_lang[lang][index]
     before = site.bodies.converted
-    written = None
+    made = None
     if name:
-        text = render_page(site, post_page(site, lang, index))
-        written = write.write_text(out, name, text, durable=False) is write.Outcome.WRITTEN
+        page = post_page(site, lang, index)
+        key = plan.stale_key(name, page)
+        if key is not None:
+            text = render_page(site, page)
+            outcome = write.write_text(plan.out, name, text, durable=False)
+            made = key, outcome is write.Outcome.WRITTEN
     records = site.bodies.records(post) if wanted else None
     site.bodies.forget(post)
-    return written, records, site.bodies.converted - before
+    return made, records, site.bodies.converted - before
 
 
 def _place(report: SiteReport, out: Path, name: str, text: str) -> None:

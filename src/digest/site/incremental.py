@@ -165,6 +165,10 @@ class State:
             self.new_pages[name] = entry
         return current
 
+    def keep_page(self, name: str) -> None:
+        """The page was found current (by a worker): its record stays as it was."""
+        self.new_pages[name] = self.pages[name]
+
     def remember_page(self, out: Path, name: str, key: str) -> None:
         stat = _stat(out / name)
         if stat is not None:

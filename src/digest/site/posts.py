@@ -28,8 +28,10 @@ POST_SUFFIXES = (".md", ".markdown")
 _FILENAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
 # Characters XML 1.0 forbids (an Atom feed with one is not XML) and that no page needs.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# The time digest writes; ASCII digits (`\d` is any script's) and minutes as %z takes them.
 _DIGEST_TIME = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) ([+-])([0-9]{2})([0-5][0-9])"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})"
+    r" ([+-])([0-9]{2})([0-5][0-9])"
 )
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 
