@@ -7,7 +7,7 @@ Writes N days of digest's own posts (Korean and English, from the three recorded
 as site_vs_jekyll does), then times the conversion of every post in fresh processes, the
 baseline's `src` and this tree's in turn (A B A B …): each process reads the bodies (not
 timed), converts them once to warm up, then takes the best of three passes, in CPU time (the
-machine is shared). Prints ms/post for each side and the ratio pair by pair (median, min–max),
+machine is shared). Prints ms/post for each side and the ratio pair by pair (median, min to max),
 and checks that both sides made the same bytes (HTML and records) for every post. A tree whose
 fastmark has `convert` (HTML and records in one) is timed through it, as the site would call it.
 """
