@@ -29,13 +29,16 @@ _QUOTE = blocks.BlockQuoteProcessor.RE
 _REFERENCE = blocks.ReferenceProcessor.RE
 _OLIST = re.compile(r"^[ ]{0,3}\d+\.[ ]+(.*)")
 _ULIST_ITEM = re.compile(r"^[ ]{0,3}[*+-][ ]+(.*)")
+# markup._HEADING_ID from its brace on: the id and the blanks after it.
+_ID_AT = re.compile(markup._HEADING_ID.pattern.removeprefix(r"\s*").removesuffix("$"))
 _ALIGNS = {(True, True): "center", (True, False): "left", (False, True): "right"}
 _FOLD_END = "</details>"
 # The first characters of a line that some block rule (heading, rule, list, quote, reference,
 # setext underline, display math, fold) starts with.
 _RULE_STARTS = frozenset("#-_*+>[=$\\<0123456789")
 # Anything in a document that switches on a construct this module does not read.
-_UNREAD = ("\r", "\t", "\x02", "\x03", "]:", "  \n", "```", "~~~", "![")
+_UNREAD = ("\r", "\t", "\x02", "\x03", "]:")
+_UNREAD_AFTER = ((" \n", "  \n"), ("`", "```"), ("~", "~~~"), ("!", "!["))
 
 # What the block reader gives: the page's HTML in pieces, and its headings, each as (the
 # piece's index, its level, its id or None, its inner HTML).
@@ -66,8 +69,11 @@ def convert(text: str) -> tuple[str, list[list[str]]] | None:
 def _read(text: str) -> tuple[list[str], list[Heading]] | None:
     if not text.strip() or any(mark in text for mark in _UNREAD):
         return None
+    # Searching for two or three characters is slow over a post: a rarer part of them first.
+    if any(first in text and mark in text for first, mark in _UNREAD_AFTER):
+        return None
     source = text + "\n\n"
-    if "\n " in source:  # Python-Markdown empties lines of spaces alone
+    if text[-1] == " " or " \n" in text:  # Python-Markdown empties lines of spaces alone
         source = re.sub(r"(?<=\n) +\n", "\n", source)
     out: list[str] = []
     heads: list[Heading] = []
@@ -159,15 +165,20 @@ def _plain(block: str) -> str:
 
 def _heading(block: str) -> tuple[int, str | None, str]:
     """A `#` heading's level, id (from `{#id}`) and inner HTML."""
-    match = _HASH.search(block)
-    if match is None or match.start() != 0:
-        raise NotOurs
-    level = len(match.group("level"))
-    text = match.group("header").strip()
-    anchor = markup._HEADING_ID.search(text) if "{#" in text else None
+    if "\\" in block:  # a backslash pairs with the next character: Python-Markdown's regex
+        match = _HASH.search(block)
+        if match is None or match.start() != 0:
+            raise NotOurs
+        level, text = len(match.group("level")), match.group("header").strip()
+    else:  # what that regex reads on one line: up to six `#`, the text, closing `#`s
+        level = min(len(block) - len(block.lstrip("#")), 6)
+        text = block[level:].rstrip("#").strip()
+    # markup's `{#id}` at the end: after the last `{#` (an id holds no brace), blanks before it.
+    start = text.rfind("{#")
+    anchor = _ID_AT.fullmatch(text, start) if start >= 0 else None
     if anchor is None:
         return level, None, inline(text)
-    return level, anchor.group(1), inline(text[: anchor.start()])
+    return level, anchor.group(1), inline(text[:start].rstrip())
 
 
 def _list(block: str) -> str:
@@ -180,7 +191,10 @@ def _list(block: str) -> str:
         # rules before the list's; `#` or `|` cannot start a line that starts with `- `.
         if not item.strip(" -"):
             raise NotOurs
-        items.append(inline(_plain(item).lstrip()))
+        first = item[0]
+        if first in _RULE_STARTS or first.isspace() or "|" in item:
+            item = _plain(item).lstrip()
+        items.append(inline(item))
     return f"<ul><li>{'</li><li>'.join(items)}</li></ul>"
 
 
