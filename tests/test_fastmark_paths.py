@@ -9,9 +9,12 @@ generated text made of the characters each shortcut is about.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from markdown import inlinepatterns
 
 from digest.site import fastinline, fastmark, markup, pageindex
 from digest.site.fastinline import NotOurs
@@ -48,6 +51,8 @@ spans = st.lists(st.sampled_from(PIECES), max_size=24).map("".join)
 @example(text="*a**b*")  # one run of stars to Python-Markdown: declined (once read as two ems)
 @example(text="**6편**을 *b* **c**")
 @example(text="**a** & *b &amp; c*")
+@example(text="![x](#y)")  # an image to Python-Markdown: LINK_RE never starts after `!`
+@example(text="[a](b![c)")
 def test_links_only_and_stars_only_read_as_the_general_reading(text):
     """The shortcuts give exactly what `_general` gives (both decline alike), and both give
     Python-Markdown's HTML when they give any."""
@@ -185,3 +190,52 @@ def test_convert_of_every_kept_post():
             assert converted == (html, pageindex.records(html)), path
             taken += 1
     assert taken >= 20
+
+
+@SETTINGS
+@given(text=st.lists(st.sampled_from([*"\\`a![]\n", "\\\\", "``"]), max_size=16).map("".join))
+def test_code_spans_and_link_starts_are_found_where_the_regexes_find_them(text):
+    backtick = re.compile(inlinepatterns.BACKTICK_RE, re.DOTALL)
+    assert fastinline._code(text) == (backtick.search(text) is not None)
+    link = re.compile(inlinepatterns.LINK_RE, re.DOTALL)
+    for pos in range(len(text) + 1):
+        found = link.search(text, pos)
+        assert fastinline._link_start(text, pos) == (found.start() if found else -1)
+
+
+_RULES = (
+    fastmark._HASH.search,
+    fastmark._SETEXT.match,
+    fastmark._HR.search,
+    fastmark._OLIST.match,
+    fastmark._ULIST_ITEM.match,
+    fastmark._QUOTE.search,
+    fastmark._REFERENCE.search,
+    markup._DISPLAY_MATH.fullmatch,
+    fastmark.folds._START.fullmatch,
+)
+rule_lines = st.lists(
+    st.sampled_from(
+        [*"#-_*+>[]:=$\\<ab 1.", "\uff12", "\u0661", "\u3000", "\xa0", "$$", "\\[", "- "]
+    ),
+    min_size=1,
+    max_size=10,
+).map("".join)
+
+
+@SETTINGS
+@given(line=rule_lines.filter(lambda line: line[0] != " " and "\n" not in line))
+@example(line="\uff12. x")
+@example(line="\u3000$$x$$")
+@example(line="***")
+def test_a_line_is_claimed_by_a_rule_when_any_rule_regex_matches(line):
+    assert fastmark._claimed(line) == any(rule(line) for rule in _RULES)
+
+
+@pytest.mark.parametrize(
+    "body", ["\uff12. x", "\u0661. x", "- a\n- \u0663. b", "a\n\n- \uff12. b", "> \uff12. x"]
+)
+def test_lists_numbered_in_any_digits_are_declined(body):
+    """Python-Markdown's `\\d` is any decimal digit: a full-width `2. x` is an ordered list
+    (once a paragraph here)."""
+    assert fastmark.to_html(body) is None

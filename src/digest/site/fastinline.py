@@ -29,11 +29,9 @@ _ESCAPED = re.compile("\x02(\\d+)\x03")
 _ESCAPABLE = frozenset("\\`*_{}[]()>#+-.!|")
 
 # Compiled as Python-Markdown compiles its inline patterns: `.` matches a line break too.
-_BACKTICK = re.compile(patterns.BACKTICK_RE, re.DOTALL)
 _DOLLAR = re.compile(re.escape(markup.ESCAPED_DOLLAR), re.DOTALL)
 _MATH = re.compile(markup._INLINE_MATH, re.DOTALL)
 _ESCAPE = re.compile(patterns.ESCAPE_RE, re.DOTALL)
-_LINK = re.compile(patterns.LINK_RE, re.DOTALL)
 _ENTITY = re.compile(patterns.ENTITY_RE, re.DOTALL)
 # `**strong**` and `*em*` around text without other asterisks, not starting or ending in a space
 # (where Python-Markdown's not_strong rule would read the stars as text).
@@ -79,6 +77,8 @@ def _links_only(text: str) -> str:
     joined = "".join(between)
     if "[" in joined or "_" in joined:
         raise NotOurs  # a bracket that opens no link of ours, or underscore emphasis
+    if "!" in joined and any(part.endswith("!") for part in between[:-1]):
+        raise NotOurs  # `![…](…)`: an image (LINK_RE never starts after a `!`)
     if "&" in text or ">" in text:
         between = [cdata(part) for part in between]
         labels = [cdata(label) for label in labels]
@@ -138,17 +138,32 @@ class _Held:
 def _general(text: str) -> str:
     """Every pattern fastmark reads, one after another, finished pieces held."""
     held = _Held()
-    if "`" in text and _BACKTICK.search(text):
+    if "`" in text and _code(text):
         raise NotOurs
     if "<" in text:
         text = _DOLLAR.sub(lambda m: held.hold("<span>$</span>"), text)
-    if "$" in text or "\\" in text:
+    # Each math span starts `$`, `\(` or `\[`: the regex (slow, with its look-behinds) after.
+    if "$" in text or "\\(" in text or "\\[" in text:
         text = _math_spans(text, held)
     if "\\" in text:
         text = _ESCAPE.sub(_escape, text)
     if "[" in text:
         text = _links(text, held)
     return held.html(_late(text, held))
+
+
+def _code(text: str) -> bool:
+    """Whether BACKTICK_RE matches: a backtick after an even run of backslashes (or none).
+    After an odd run the backtick is escaped, and no run of pairs ends right before it."""
+    i = text.find("`")
+    while i >= 0:
+        j = i
+        while j and text[j - 1] == "\\":
+            j -= 1
+        if (i - j) % 2 == 0:
+            return True
+        i = text.find("`", i + 1)
+    return False
 
 
 def _math_spans(text: str, held: _Held) -> str:
@@ -180,19 +195,27 @@ def _links(text: str, held: _Held) -> str:
     """`[text](url)`: the text read on by the later patterns, the URL allow-listed."""
     out = []
     pos = 0
-    while (match := _LINK.search(text, pos)) is not None:
-        end = text.find("]", match.end()) + 1
-        if not end or "[" in text[match.end() : end]:
+    while (start := _link_start(text, pos)) >= 0:
+        end = text.find("]", start + 1) + 1
+        if not end or "[" in text[start + 1 : end]:
             raise NotOurs  # unclosed, or brackets inside the link's text
         target = _TARGET.match(text, end)
         if target is None:
             raise NotOurs
-        label = held.html(_late(text[match.end() : end - 1], held))
-        out.append(text[pos : match.start()])
+        label = held.html(_late(text[start + 1 : end - 1], held))
+        out.append(text[pos:start])
         out.append(held.hold(_anchor(label, target.group(1))))
         pos = target.end()
     out.append(text[pos:])
     return "".join(out)
+
+
+def _link_start(text: str, pos: int) -> int:
+    """Where LINK_RE (`(?<!!)\\[`) next matches from pos, or -1: a `[` after anything but `!`."""
+    i = text.find("[", pos)
+    while i > 0 and text[i - 1] == "!":
+        i = text.find("[", i + 1)
+    return i
 
 
 def _late(text: str, held: _Held) -> str:

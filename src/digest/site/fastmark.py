@@ -142,11 +142,12 @@ def _plain(block: str) -> str:
     """The block itself, when no block rule but the paragraph's would claim it."""
     if "|" in block or not block.strip() or block[0] == " ":
         raise NotOurs  # a table's row, empty (an empty list item), indented code
-    # Every other rule needs one of these first on a line: the regexes only for such blocks.
     if "\n" not in block:
-        if block.lstrip()[:1] not in _RULE_STARTS:
-            return block
-    elif _RULE_STARTS.isdisjoint(line.lstrip()[:1] for line in block.split("\n")):
+        if _claimed(block):
+            raise NotOurs
+        return block
+    # Every other rule needs one of these first on a line: the regexes only for such blocks.
+    if not any(_may_open_rule(line.lstrip()[:1]) for line in block.split("\n")):
         return block
     if (
         _HASH.search(block)
@@ -161,6 +162,31 @@ def _plain(block: str) -> str:
     ):
         raise NotOurs
     return block
+
+
+def _may_open_rule(first: str) -> bool:
+    # `\d` of the ordered list's regex is any decimal digit (a full-width one too) opens a list.
+    return first in _RULE_STARTS or first.isdecimal()
+
+
+def _claimed(line: str) -> bool:
+    """Whether a block rule before the paragraph's claims this one line (not starting with a
+    space): each rule's regex only when the line starts as the rule needs (a setext heading
+    needs a second line)."""
+    first = line[0]
+    if first == "#":
+        return _HASH.search(line) is not None
+    if first in "-_*+":
+        return bool(_HR.search(line) or _ULIST_ITEM.match(line))
+    if first == ">":
+        return _QUOTE.search(line) is not None
+    if first == "[":
+        return _REFERENCE.search(line) is not None
+    if first == "<":
+        return folds._START.fullmatch(line) is not None
+    if first in "$\\" or first.isspace():
+        return markup._DISPLAY_MATH.fullmatch(line) is not None
+    return first.isdecimal() and _OLIST.match(line) is not None
 
 
 def _heading(block: str) -> tuple[int, str | None, str]:
@@ -192,7 +218,7 @@ def _list(block: str) -> str:
         if not item.strip(" -"):
             raise NotOurs
         first = item[0]
-        if first in _RULE_STARTS or first.isspace() or "|" in item:
+        if _may_open_rule(first) or first.isspace() or "|" in item:
             item = _plain(item).lstrip()
         items.append(inline(item))
     return f"<ul><li>{'</li><li>'.join(items)}</li></ul>"
