@@ -239,3 +239,19 @@ def test_lists_numbered_in_any_digits_are_declined(body):
     """Python-Markdown's `\\d` is any decimal digit: a full-width `2. x` is an ordered list
     (once a paragraph here)."""
     assert fastmark.to_html(body) is None
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        '<h3 id="a">1. A<h4 id="b">B</h4>c</h3><p>text</p>',  # a heading inside another
+        '<h3 id="a">1. A</h3><p>x</p><h4 id="b">B<p>unclosed</p>',  # a heading never closed
+        '<h3 id="a">A</h3><!-- c --><p>x</p>',  # a comment
+    ],
+)
+def test_html_that_is_not_a_serializers_is_read_by_html_parser(page):
+    assert pageindex._fast_sections(page) is None
+    parser = pageindex._Sections()
+    parser.feed(page)
+    parser.close()
+    assert [anchor for anchor, *_ in parser.found] == [r[1] for r in pageindex.records(page)]

@@ -34,7 +34,8 @@ _ID_AT = re.compile(markup._HEADING_ID.pattern.removeprefix(r"\s*").removesuffix
 _ALIGNS = {(True, True): "center", (True, False): "left", (False, True): "right"}
 _FOLD_END = "</details>"
 # The first characters of a line that some block rule (heading, rule, list, quote, reference,
-# setext underline, display math, fold) starts with.
+# setext underline, display math, fold) starts with; and any decimal digit (an ordered list's
+# regex has `\d`: a full-width one opens a list too).
 _RULE_STARTS = frozenset("#-_*+>[=$\\<0123456789")
 # Anything in a document that switches on a construct this module does not read.
 _UNREAD = ("\r", "\t", "\x02", "\x03", "]:")
@@ -147,7 +148,8 @@ def _plain(block: str) -> str:
             raise NotOurs
         return block
     # Every other rule needs one of these first on a line: the regexes only for such blocks.
-    if not any(_may_open_rule(line.lstrip()[:1]) for line in block.split("\n")):
+    firsts = [line.lstrip()[:1] for line in block.split("\n")]
+    if _RULE_STARTS.isdisjoint(firsts) and not any(first.isdecimal() for first in firsts):
         return block
     if (
         _HASH.search(block)
@@ -162,11 +164,6 @@ def _plain(block: str) -> str:
     ):
         raise NotOurs
     return block
-
-
-def _may_open_rule(first: str) -> bool:
-    # `\d` of the ordered list's regex is any decimal digit (a full-width one too) opens a list.
-    return first in _RULE_STARTS or first.isdecimal()
 
 
 def _claimed(line: str) -> bool:
@@ -209,16 +206,16 @@ def _heading(block: str) -> tuple[int, str | None, str]:
 
 def _list(block: str) -> str:
     items = []
-    for line in block.split("\n"):
-        if line[:2] != "- ":
-            raise NotOurs  # a lazy continuation line or a nested list
-        item = line[2:].lstrip(" ")
+    # Each line's text after its `- `; a line that starts otherwise (a lazy continuation line
+    # or a nested list) stays inside the item before it.
+    for line in block[2:].split("\n- "):
+        item = line.lstrip(" ")
         # Dashes alone would make the line a rule or the one above a heading (setext), both
         # rules before the list's; `#` or `|` cannot start a line that starts with `- `.
-        if not item.strip(" -"):
+        if "\n" in item or not item.strip(" -"):
             raise NotOurs
         first = item[0]
-        if _may_open_rule(first) or first.isspace() or "|" in item:
+        if first in _RULE_STARTS or first.isdecimal() or first.isspace() or "|" in item:
             item = _plain(item).lstrip()
         items.append(inline(item))
     return f"<ul><li>{'</li><li>'.join(items)}</li></ul>"

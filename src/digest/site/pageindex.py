@@ -102,14 +102,19 @@ def _fast_sections(page: str, enough: int | None = None) -> list[tuple[str, str,
     with a few regexes over HTML as Python-Markdown's serializer writes it (every `<` of text
     escaped, attributes double-quoted, every heading closed). None for any other HTML (a
     comment, an unclosed heading): `_Sections` reads it."""
-    if "<!" in page:
+    if "!" in page and "<!" in page:  # (a two-character search is slow over a whole page)
         return None
-    headings = [
-        (h.start(), h.end(), int(h.group("tag")[1]), _anchor(h.group("attrs")), h.group("inner"))
-        for h in _HEADING.finditer(page)
-    ]
-    if len(headings) != len(_HEADING_START.findall(page)):
-        return None
+    headings: list[Heading] = []
+    end = 0
+    for start in _HEADING_START.finditer(page):
+        # Every heading whole, and none inside another (`<h3>a<h4>b</h4></h3>` is not ours).
+        h = _HEADING.match(page, start.start())
+        if h is None or h.start() < end:
+            return None
+        end = h.end()
+        headings.append(
+            (h.start(), end, int(h.group("tag")[1]), _anchor(h.group("attrs")), h.group("inner"))
+        )
     return _sections_at(page, headings, enough)
 
 
