@@ -239,17 +239,18 @@ def _table(block: str) -> str:
         cell = cell.strip(" ")
         align = _ALIGNS.get((cell.startswith(":"), cell.endswith(":")))
         aligns.append(f' style="text-align: {align};"' if align else "")
-    head = _row(header, "th", aligns)
-    body = "".join([_row(row[1:-1].split("|"), "td", aligns) for row in rows[2:]])
+    head = _row(header, [f"<th{align}>" for align in aligns], "</th>")
+    opens = [f"<td{align}>" for align in aligns]
+    body = "".join([_row(row[1:-1].split("|"), opens, "</td>") for row in rows[2:]])
     return f"<table><thead>{head}</thead><tbody>{body}</tbody></table>"
 
 
-def _row(cells: list[str], tag: str, aligns: list[str]) -> str:
-    count = len(cells)
-    out = [
-        f"<{tag}{align}>{inline(cells[i].strip(' ')) if i < count else ''}</{tag}>"
-        for i, align in enumerate(aligns)
-    ]
+def _row(cells: list[str], opens: list[str], close: str) -> str:
+    """A row of as many cells as the header has: extra ones dropped, missing ones empty."""
+    pairs = zip(opens, cells, strict=False)  # a row's extra cells: dropped
+    out = [opening + inline(cell.strip(" ")) + close for opening, cell in pairs]
+    if len(cells) < len(opens):
+        out += [opening + close for opening in opens[len(cells) :]]
     return f"<tr>{''.join(out)}</tr>"
 
 
