@@ -6,7 +6,7 @@ tree against a baseline tree, side by side in one run.
 Writes N days of digest's own posts (Korean and English, from the three recorded API answers,
 as site_vs_jekyll does), then times the conversion of every post in fresh processes, the
 baseline's `src` and this tree's in turn (A B A B …): each process reads the bodies (not
-timed), converts them once to warm up, then takes the best of three passes, in CPU time (the
+timed), converts them once to warm up, then takes the best of five passes, in CPU time (the
 machine is shared). Prints ms/post for each side and the ratio pair by pair (median, min to max),
 and checks that both sides made the same bytes (HTML and records) for every post. A tree whose
 fastmark has `convert` (the HTML and its records in one pass) is timed that way too.
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PASSES = 3
+PASSES = 5
 
 
 def worker(folder: Path) -> None:
