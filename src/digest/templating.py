@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -27,16 +27,25 @@ def searched(user_dir: Path | None) -> list[str]:
     return [str(d) for d in (user_dir, default_templates_dir()) if d is not None]
 
 
-# What getattr() finds on a dict: anything else in `words.tldr` is a key.
-_DICT_ATTRIBUTES = frozenset(dir(dict))
+# Types whose attributes in a template are their keys (`words.tldr`), each with the names
+# getattr() finds on it (a key of such a name is still reached by `x["name"]` alone).
+_KEYED: dict[type, frozenset[str]] = {dict: frozenset(dir(dict))}
+T = TypeVar("T")
+
+
+def keyed(kind: type[T]) -> type[T]:
+    """A class decorator: `x.name` in a template is `x["name"]`, looked up first (as a dict's)."""
+    _KEYED[kind] = frozenset(dir(kind))
+    return kind
 
 
 class _Environment(jinja2.Environment):
-    """Jinja's, with a dict's keys found without first failing getattr() (an exception per
-    `words.…` in a template: a tenth of a post's rendering)."""
+    """Jinja's, with the keys of a dict (or a `keyed` type) found without first failing
+    getattr() (an exception per `words.…` in a template: a tenth of a post's rendering)."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+        names = _KEYED.get(type(obj))
+        if names is not None and attribute not in names:
             try:
                 return obj[attribute]
             except (TypeError, LookupError):

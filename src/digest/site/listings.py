@@ -110,13 +110,16 @@ class ListEntries:
         self.lang = lang
         return PageEntries(self, url, lang, labels)
 
-    def entry(self, post: SitePost, lang: str, labels: Words, href: str, **shown: Any) -> Markup:
-        key = (id(post), lang, href, *shown.values())
+    def entry(
+        self, post: SitePost, lang: str, labels: Words, href: str, thumbnails: Any, image: Any
+    ) -> Markup:
+        key = (id(post), lang, href, thumbnails, image)
         made = self.made.get(key)
         if made is None:
             if self.template is None:
                 self.template = templating.template(self.env, "site/entry.html")
-            context = {"post": post, "href": href, "lang": lang, "labels": labels, **shown}
+            context = {"post": post, "href": href, "lang": lang, "labels": labels}
+            context.update(thumbnails=thumbnails, image=image)
             # Safe: the template escapes what it prints (autoescape, as every site page).
             made = self.made[key] = Markup(templating.render(self.template, context))
         return made
@@ -124,7 +127,8 @@ class ListEntries:
 
 @dataclass(frozen=True)
 class PageEntries:
-    """`list_entry(post, thumbnails)` in a template: a post's entry in a list on page `url`."""
+    """`list_entry(post, thumbnails)` in a template: a post's entry in a list on page `url`;
+    `list_entries(posts, thumbnails)`: each of theirs, in order (one call for a whole list)."""
 
     entries: ListEntries
     url: str
@@ -134,6 +138,7 @@ class PageEntries:
     def __call__(self, post: SitePost, thumbnails: Any = False) -> Markup:
         image = ImageSrc(self.url)(post.image) if thumbnails and post.image else None
         href = relative(self.url, post.url)
-        return self.entries.entry(
-            post, self.lang, self.labels, href, thumbnails=thumbnails, image=image
-        )
+        return self.entries.entry(post, self.lang, self.labels, href, thumbnails, image)
+
+    def each(self, posts: Iterable[SitePost], thumbnails: Any = False) -> list[Markup]:
+        return [self(post, thumbnails) for post in posts]

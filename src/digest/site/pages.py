@@ -19,7 +19,16 @@ from digest.site.incremental import Html
 from digest.site.listings import FACETS, FEED_PAPERS, ListEntries, facet_pages, search_pages
 from digest.site.page import Page, Words, switch_of
 from digest.site.posts import SitePost, page_url
-from digest.site.urls import ID_NAMESPACE, Absolute, ImageSrc, Link, rebase, relative, tag_slug
+from digest.site.urls import (
+    ID_NAMESPACE,
+    Absolute,
+    ImageSrc,
+    Link,
+    TagLink,
+    rebase,
+    relative,
+    tag_slug,
+)
 
 if TYPE_CHECKING:
     from digest.site.bodies import Bodies
@@ -62,6 +71,7 @@ class Site:
         }
         self.env = environment(config.templates_dir)
         self.words: dict[str, Words] = {}
+        self.alike: dict[str, dict[str, Any]] = {}
         self.entries = ListEntries(self.env)
 
     def translations(self, post: SitePost) -> dict[str, SitePost]:
@@ -104,35 +114,44 @@ class Site:
 
     def common(self, url: str, lang: str, switch: dict[str, str], math: bool) -> dict[str, Any]:
         """What every page template gets; `switch` maps each language to its page's URL."""
-        site = self.config.site
-        base = site.base_url
+        base = self.config.site.base_url
         mathjax_src = self.mathjax_src(url) if math else None
         labels = self.labels(lang)
         return {
-            "lang": lang,
-            "labels": labels,
+            **self._in_language(lang),
             # Description and OpenGraph: a post page overrides them with its own.
             "meta": {"description": labels["site_description"], "type": "website", "image": None},
-            "thumbnails": site.thumbnails,
             "image_src": ImageSrc(url),
-            "site_title": self.title(lang),
             "url": url,
             "link": Link(url),
+            "tag_link": TagLink(url, lang),
             "absolute": Absolute(url, base),
             "canonical": base + url if base else None,
-            "home_url": f"/{lang}/",
-            "feed_url": f"/{lang}/feed.xml",
             "switch": [
-                {
-                    "lang": other,
-                    "label": languages.name(self.config.templates_dir, other),
-                    "href": relative(url, dst),
-                }
+                {"lang": other, "label": self._name(other), "href": relative(url, dst)}
                 for other, dst in switch.items()
             ],
             "mathjax_src": mathjax_src,
             "csp_origin": _origin(mathjax_src) if mathjax_src else "",
         }
+
+    def _in_language(self, lang: str) -> dict[str, Any]:
+        """What every page in `lang` gets alike (worked out once a build, not once a page)."""
+        if lang not in self.alike:
+            self.alike[lang] = {
+                "lang": lang,
+                "labels": self.labels(lang),
+                "thumbnails": self.config.site.thumbnails,
+                "site_title": self.title(lang),
+                **{f"{place}_url": f"/{lang}/{place}/" for place in ("archive", "tags", "search")},
+                "home_url": f"/{lang}/",
+                "feed_url": f"/{lang}/feed.xml",
+            }
+        return self.alike[lang]
+
+    @lru_cache(maxsize=None)  # noqa: B019 (a build's few languages; the Site lives as long)
+    def _name(self, lang: str) -> str:
+        return languages.name(self.config.templates_dir, lang)
 
     def og_image(self, path: str | None) -> str | None:
         """OpenGraph wants an absolute URL: a site path needs the base URL."""
@@ -276,7 +295,8 @@ def render_page(site: Site, page: Page) -> str:
     template = templating.template(site.env, page.template)
     context = site.resolve(page.context)
     # Not in the page's fingerprint: what it prints is (the listed posts, the page's URL).
-    context["list_entry"] = site.entries.on(page.url, page.lang, site.labels(page.lang))
+    entries = site.entries.on(page.url, page.lang, site.labels(page.lang))
+    context["list_entry"], context["list_entries"] = entries, entries.each
     return templating.render(template, context)
 
 
