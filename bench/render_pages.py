@@ -127,8 +127,11 @@ def _report(runs: dict[str, list[dict[str, float | str]]]) -> None:
     base, this = runs["base"], runs["this"]
     print(f"{'':10}{'base s':>10}{'this s':>10}{'base/this':>12}  (median, min-max of pairs)")
     for part in ("posts", "sections", "all"):
+
         def seconds(run: dict[str, float | str], part: str = part) -> float:
-            return float(run["posts"]) + float(run["sections"]) if part == "all" else float(run[part])
+            if part == "all":
+                return float(run["posts"]) + float(run["sections"])
+            return float(run[part])
 
         ratios = [seconds(b) / seconds(t) for b, t in zip(base, this, strict=True)]
         print(

@@ -6,8 +6,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from digest import templating
-
 
 @dataclass(frozen=True)
 class Page:
@@ -22,7 +20,6 @@ def switch_of(languages: Sequence[str], make: Callable[[str], str | None]) -> di
     return {lang: make(lang) or f"/{lang}/" for lang in languages}
 
 
-@templating.keyed  # `labels.archive` is a word, found first
 @dataclass(frozen=True, eq=False)
 class Words(Mapping[str, Any]):
     """A language's words as the templates read them (`labels.archive`, `labels["feed"]`).

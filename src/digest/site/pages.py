@@ -16,7 +16,14 @@ from digest import languages, templating
 from digest.config import Config
 from digest.site import pageindex
 from digest.site.incremental import Html
-from digest.site.listings import FACETS, FEED_PAPERS, ListEntries, facet_pages, search_pages
+from digest.site.listings import (
+    FACETS,
+    FEED_PAPERS,
+    ListEntries,
+    PageEntries,
+    facet_pages,
+    search_pages,
+)
 from digest.site.page import Page, Words, switch_of
 from digest.site.posts import SitePost, page_url
 from digest.site.urls import (
@@ -44,10 +51,25 @@ def site_languages(config: Config, posts: Sequence[SitePost]) -> tuple[str, ...]
     return tuple(ordered + sorted(present - set(ordered)))
 
 
-@lru_cache(maxsize=8)  # one a build, and the next build's too (serve): compiled once
 def environment(user_dir: Path | None) -> jinja2.Environment:
-    """The site's templates: HTML (and XML) escaped by default."""
-    env = templating.environment(user_dir, autoescape=jinja2.select_autoescape(["html", "xml"]))
+    """The site's templates: HTML (and XML) escaped by default. Each build sees them as they
+    are when it starts (`digest serve` builds again and again), and its pages load them
+    without a check of their files each (a stat per template per page)."""
+    env = _environment(user_dir)
+    templating.drop_stale(env)
+    return env
+
+
+@lru_cache(maxsize=8)  # one a build, and the next build's too (serve): compiled once
+def _environment(user_dir: Path | None) -> jinja2.Environment:
+    autoescape = jinja2.select_autoescape(["html", "xml"])
+    env = templating.environment(
+        user_dir,
+        autoescape=autoescape,
+        auto_reload=False,
+        keyed=(Words,),  # `labels.archive`
+        plain_calls=(Link, TagLink, Absolute, ImageSrc, PageEntries),
+    )
     env.globals["tag_slug"] = tag_slug
     return env
 
@@ -71,7 +93,8 @@ class Site:
         }
         self.env = environment(config.templates_dir)
         self.words: dict[str, Words] = {}
-        self.alike: dict[str, dict[str, Any]] = {}
+        self.alike: dict[str, dict[str, Any]] = {}  # lang -> what its pages get alike
+        self.names: dict[str, str] = {}  # lang -> its own name
         self.entries = ListEntries(self.env)
 
     def translations(self, post: SitePost) -> dict[str, SitePost]:
@@ -149,9 +172,10 @@ class Site:
             }
         return self.alike[lang]
 
-    @lru_cache(maxsize=None)  # noqa: B019 (a build's few languages; the Site lives as long)
     def _name(self, lang: str) -> str:
-        return languages.name(self.config.templates_dir, lang)
+        if lang not in self.names:
+            self.names[lang] = languages.name(self.config.templates_dir, lang)
+        return self.names[lang]
 
     def og_image(self, path: str | None) -> str | None:
         """OpenGraph wants an absolute URL: a site path needs the base URL."""

@@ -25,17 +25,24 @@ def file_for(url: str) -> str:
 
 def relative(src: str, dst: str) -> str:
     """A link from page `src` to `dst` that works under any sub-path, percent-encoded."""
-    cut = src.find("/", 1)
-    if cut > 0 and not _same_top(dst, src[:cut]) and _plain(src) and _plain(dst):
-        # Up to the root and down again: the same link from every page as deep (a post from
-        # each of a thousand tag pages), so it is made once per depth and target.
-        return _climbing(src.count("/", cut, src.rfind("/") + 1), dst)
+    top = _top(src)
+    if top and dst[:1] == "/" and "//" not in dst and "/." not in dst:
+        # Up to the root and down again when `dst` is outside the page's top folder: the
+        # same link from every page as deep (a post from each of a thousand tag pages), made
+        # once per depth and target. (Written out: this runs for every link on every page.)
+        cut = len(top[0])
+        if not dst.startswith(top[0]) or dst[cut : cut + 1] not in ("/", ""):
+            return _climbing(top[1], dst)
     return _relative(src, dst)
 
 
-def _same_top(path: str, top: str) -> bool:
-    """Whether `path` is in the site's top folder `top` ("/ko"), or is it."""
-    return path.startswith(top) and path[len(top) : len(top) + 1] in ("/", "")
+@lru_cache(maxsize=256)  # a page asks for its links together
+def _top(src: str) -> tuple[str, int] | None:
+    """A plain page's top folder (`/ko`) and how deep its own folder is; None at the root."""
+    cut = src.find("/", 1)
+    if cut < 0 or not _plain(src):
+        return None
+    return src[:cut], src.count("/", cut, src.rfind("/") + 1)
 
 
 # Bounded: a site's depths are few, its targets (posts, tags) a few thousand; a hit is a link
