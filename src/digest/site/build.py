@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from digest import templating, write
+from digest import heap, templating, write
 from digest._version import __version__
 from digest.config import Config
 from digest.fingerprint import fingerprint
@@ -63,6 +63,7 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
     With `site.cache_dir`, a re-run parses only changed posts and renders only pages whose
     inputs changed; every other page is left as it is.
     """
+    heap.keep_freed_blocks()  # before the workers are forked: theirs too
     signature = fingerprint(
         __version__, incremental.FORMAT, markup.RENDERER, config.timezone, config.languages[0]
     )
