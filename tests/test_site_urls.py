@@ -12,7 +12,8 @@ from digest.site.urls import relative
 
 # Segments that normalising cares about (empty, `.`, `..`, dots inside names), and text that
 # quoting does (Korean, spaces, `%`, `?`, `#`).
-SEGMENTS = ["", ".", "..", "...", ".h", "a", "b", "a.", "x.y", "2026", "한국어 글", "%", "?q", "#f"]
+SEGMENTS = ["", ".", "..", "...", ".h", "a", "ab", "b", "a.", "x.y", "2026", "한국어 글", "%", "?q"]
+SEGMENTS += ["#f"]
 paths = st.lists(st.sampled_from(SEGMENTS), max_size=6).map("/".join)
 site_paths = paths | paths.map(lambda p: "/" + p) | st.just("/")
 
@@ -36,6 +37,10 @@ def relpath_relative(src: str, dst: str) -> str:
 @example("/ko/tags/", "/ko/tags")
 @example("/a/b/", "/a/b//")
 @example("/a/./b/", "/a/b/../c")
+@example("/posts/a/", "/posts")
+@example("/posts/a/", "/postscript/b/")
+@example("/ko/", "/")
+@example("/ko/x", "/en/y/")
 def test_relative_is_relpath(src: str, dst: str) -> None:
     try:
         expected = relpath_relative(src, dst)
@@ -53,3 +58,11 @@ def test_relative_examples() -> None:
     assert relative("/ko/feed.xml", "/ko/") == "./"
     assert relative("/", "/assets/site.css") == "assets/site.css"
     assert relative("/ko/", "/ko/태그/") == "%ED%83%9C%EA%B7%B8/"
+
+
+def test_links_up_to_the_root_are_alike_from_pages_as_deep() -> None:
+    # Made once per depth and target: the page's own folder names must not leak into it.
+    for src in ("/ko/tags/x/", "/en/keywords/y/", "/ko/tags/x/index.html"):
+        assert relative(src, "/posts/a/") == "../../../posts/a/"
+    assert relative("/posts/a/", "/posts/b/") == "../b/"  # same top folder: not climbing
+    assert relative("/posts/a/", "/postscript/") == "../../postscript/"

@@ -3,6 +3,7 @@ user's folder first, file by file, the packaged defaults last), and the errors i
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
@@ -27,16 +28,42 @@ def searched(user_dir: Path | None) -> list[str]:
     return [str(d) for d in (user_dir, default_templates_dir()) if d is not None]
 
 
-# What getattr() finds on a dict: anything else in `words.tldr` is a key.
-_DICT_ATTRIBUTES = frozenset(dir(dict))
+class _Context(jinja2.runtime.Context):
+    """Jinja's, calling builtins (`date.isoformat`) and the environment's `plain_calls` types
+    straight away: Jinja's own call looks for a pass_context mark first (three failed
+    hasattr() a call, a tenth of a site page's rendering), and these can have none."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if type(__obj) not in __self.environment.plain_calls:  # type: ignore[attr-defined]
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_loop_vars", None)
+        kwargs.pop("_block_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # what Jinja's own makes of it
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
 
 
 class _Environment(jinja2.Environment):
-    """Jinja's, with a dict's keys found without first failing getattr() (an exception per
-    `words.…` in a template: a tenth of a post's rendering)."""
+    """Jinja's, with the keys of a dict (or a `keyed` type: `words.tldr`) found without first
+    failing getattr() (an exception per `words.…` in a template: a tenth of a post's
+    rendering), and `_Context`'s calls."""
+
+    context_class = _Context
+
+    def __init__(
+        self, keyed: tuple[type, ...], plain_calls: tuple[type, ...], **options: Any
+    ) -> None:
+        super().__init__(**options)
+        # Each keyed type with the names getattr() finds on it: those stay attributes.
+        self.keyed = {kind: frozenset(dir(kind)) for kind in (dict, *keyed)}
+        self.plain_calls = frozenset({types.BuiltinFunctionType, *plain_calls})
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+        names = self.keyed.get(type(obj))
+        if names is not None and attribute not in names:
             try:
                 return obj[attribute]
             except (TypeError, LookupError):
@@ -61,11 +88,17 @@ def environment(
     filters: tuple[tuple[str, Callable[..., Any]], ...] = (),
     keep_trailing_newline: bool = False,
     auto_reload: bool = True,
+    keyed: tuple[type, ...] = (),
+    plain_calls: tuple[type, ...] = (),
 ) -> jinja2.Environment:
     """A strict environment over `searched(user_dir)`; cached per set of arguments.
-    `auto_reload=False`: a changed file is noticed only by `drop_stale`, not at every load."""
+    `auto_reload=False`: a changed file is noticed only by `drop_stale`, not at every load.
+    `keyed`: types (mappings) whose keys a template reads as attributes, as a dict's.
+    `plain_calls`: callable types that never ask for the template's context."""
     paths = searched(user_dir)
     env = _Environment(
+        keyed,
+        plain_calls,
         loader=jinja2.FileSystemLoader(paths, encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
         finalize=finalize,

@@ -102,21 +102,23 @@ class ListEntries:
         # Keyed by the post's id: the posts live as long as the build (and this), and a post's
         # hash would walk every one of its fields at each look-up.
         self.made: dict[tuple[Any, ...], Markup] = {}
-        self.lang = ""  # the language of the pages last rendered
+        self.lang = ""  # the language of the pages last rendered, and its words
+        self.labels: Words | None = None
 
     def on(self, url: str, lang: str, labels: Words) -> PageEntries:
         if self.made and lang != self.lang:  # a language's pages come together: its posts' too
             self.made.clear()
-        self.lang = lang
-        return PageEntries(self, url, lang, labels)
+        self.lang, self.labels = lang, labels
+        return PageEntries(self, url)
 
-    def entry(self, post: SitePost, lang: str, labels: Words, href: str, **shown: Any) -> Markup:
-        key = (id(post), lang, href, *shown.values())
+    def entry(self, post: SitePost, href: str, thumbnails: Any, image: str | None) -> Markup:
+        key = (id(post), href, thumbnails, image)
         made = self.made.get(key)
         if made is None:
             if self.template is None:
                 self.template = templating.template(self.env, "site/entry.html")
-            context = {"post": post, "href": href, "lang": lang, "labels": labels, **shown}
+            context = {"post": post, "href": href, "lang": self.lang, "labels": self.labels}
+            context.update(thumbnails=thumbnails, image=image)
             # Safe: the template escapes what it prints (autoescape, as every site page).
             made = self.made[key] = Markup(templating.render(self.template, context))
         return made
@@ -124,16 +126,15 @@ class ListEntries:
 
 @dataclass(frozen=True)
 class PageEntries:
-    """`list_entry(post, thumbnails)` in a template: a post's entry in a list on page `url`."""
+    """`list_entry(post, thumbnails)` in a template: a post's entry in a list on page `url`;
+    `list_entries(posts, thumbnails)`: each of theirs, in order (one call for a whole list)."""
 
     entries: ListEntries
     url: str
-    lang: str
-    labels: Words
 
     def __call__(self, post: SitePost, thumbnails: Any = False) -> Markup:
         image = ImageSrc(self.url)(post.image) if thumbnails and post.image else None
-        href = relative(self.url, post.url)
-        return self.entries.entry(
-            post, self.lang, self.labels, href, thumbnails=thumbnails, image=image
-        )
+        return self.entries.entry(post, relative(self.url, post.url), thumbnails, image)
+
+    def each(self, posts: Iterable[SitePost], thumbnails: Any = False) -> list[Markup]:
+        return [self(post, thumbnails) for post in posts]

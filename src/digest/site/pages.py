@@ -16,10 +16,26 @@ from digest import languages, templating
 from digest.config import Config
 from digest.site import pageindex
 from digest.site.incremental import Html
-from digest.site.listings import FACETS, FEED_PAPERS, ListEntries, facet_pages, search_pages
+from digest.site.listings import (
+    FACETS,
+    FEED_PAPERS,
+    ListEntries,
+    PageEntries,
+    facet_pages,
+    search_pages,
+)
 from digest.site.page import Page, Words, switch_of
 from digest.site.posts import SitePost, page_url
-from digest.site.urls import ID_NAMESPACE, Absolute, ImageSrc, Link, rebase, relative, tag_slug
+from digest.site.urls import (
+    ID_NAMESPACE,
+    Absolute,
+    ImageSrc,
+    Link,
+    TagLink,
+    rebase,
+    relative,
+    tag_slug,
+)
 
 if TYPE_CHECKING:
     from digest.site.bodies import Bodies
@@ -35,10 +51,25 @@ def site_languages(config: Config, posts: Sequence[SitePost]) -> tuple[str, ...]
     return tuple(ordered + sorted(present - set(ordered)))
 
 
-@lru_cache(maxsize=8)  # one a build, and the next build's too (serve): compiled once
 def environment(user_dir: Path | None) -> jinja2.Environment:
-    """The site's templates: HTML (and XML) escaped by default."""
-    env = templating.environment(user_dir, autoescape=jinja2.select_autoescape(["html", "xml"]))
+    """The site's templates: HTML (and XML) escaped by default. Each build sees them as they
+    are when it starts (`digest serve` builds again and again), and its pages load them
+    without a check of their files each (a stat per template per page)."""
+    env = _environment(user_dir)
+    templating.drop_stale(env)
+    return env
+
+
+@lru_cache(maxsize=8)  # one a build, and the next build's too (serve): compiled once
+def _environment(user_dir: Path | None) -> jinja2.Environment:
+    autoescape = jinja2.select_autoescape(["html", "xml"])
+    env = templating.environment(
+        user_dir,
+        autoescape=autoescape,
+        auto_reload=False,
+        keyed=(Words,),  # `labels.archive`
+        plain_calls=(Link, TagLink, Absolute, ImageSrc, PageEntries),
+    )
     env.globals["tag_slug"] = tag_slug
     return env
 
@@ -62,6 +93,8 @@ class Site:
         }
         self.env = environment(config.templates_dir)
         self.words: dict[str, Words] = {}
+        self.alike: dict[str, dict[str, Any]] = {}  # lang -> what its pages get alike
+        self.names: dict[str, str] = {}  # lang -> its own name
         self.entries = ListEntries(self.env)
 
     def translations(self, post: SitePost) -> dict[str, SitePost]:
@@ -104,35 +137,45 @@ class Site:
 
     def common(self, url: str, lang: str, switch: dict[str, str], math: bool) -> dict[str, Any]:
         """What every page template gets; `switch` maps each language to its page's URL."""
-        site = self.config.site
-        base = site.base_url
+        base = self.config.site.base_url
         mathjax_src = self.mathjax_src(url) if math else None
         labels = self.labels(lang)
         return {
-            "lang": lang,
-            "labels": labels,
+            **self._in_language(lang),
             # Description and OpenGraph: a post page overrides them with its own.
             "meta": {"description": labels["site_description"], "type": "website", "image": None},
-            "thumbnails": site.thumbnails,
             "image_src": ImageSrc(url),
-            "site_title": self.title(lang),
             "url": url,
             "link": Link(url),
+            "tag_link": TagLink(url, lang),
             "absolute": Absolute(url, base),
             "canonical": base + url if base else None,
-            "home_url": f"/{lang}/",
-            "feed_url": f"/{lang}/feed.xml",
             "switch": [
-                {
-                    "lang": other,
-                    "label": languages.name(self.config.templates_dir, other),
-                    "href": relative(url, dst),
-                }
+                {"lang": other, "label": self._name(other), "href": relative(url, dst)}
                 for other, dst in switch.items()
             ],
             "mathjax_src": mathjax_src,
             "csp_origin": _origin(mathjax_src) if mathjax_src else "",
         }
+
+    def _in_language(self, lang: str) -> dict[str, Any]:
+        """What every page in `lang` gets alike (worked out once a build, not once a page)."""
+        if lang not in self.alike:
+            self.alike[lang] = {
+                "lang": lang,
+                "labels": self.labels(lang),
+                "thumbnails": self.config.site.thumbnails,
+                "site_title": self.title(lang),
+                **{f"{place}_url": f"/{lang}/{place}/" for place in ("archive", "tags", "search")},
+                "home_url": f"/{lang}/",
+                "feed_url": f"/{lang}/feed.xml",
+            }
+        return self.alike[lang]
+
+    def _name(self, lang: str) -> str:
+        if lang not in self.names:
+            self.names[lang] = languages.name(self.config.templates_dir, lang)
+        return self.names[lang]
 
     def og_image(self, path: str | None) -> str | None:
         """OpenGraph wants an absolute URL: a site path needs the base URL."""
@@ -276,7 +319,8 @@ def render_page(site: Site, page: Page) -> str:
     template = templating.template(site.env, page.template)
     context = site.resolve(page.context)
     # Not in the page's fingerprint: what it prints is (the listed posts, the page's URL).
-    context["list_entry"] = site.entries.on(page.url, page.lang, site.labels(page.lang))
+    entries = site.entries.on(page.url, page.lang, site.labels(page.lang))
+    context["list_entry"], context["list_entries"] = entries, entries.each
     return templating.render(template, context)
 
 

@@ -23,16 +23,49 @@ def file_for(url: str) -> str:
     return path + "index.html" if not path or path.endswith("/") else path
 
 
-# Bounded: a page's links start from it, so hits come within a page (its ~20 asks for the
-# same few places); a cache as large as the site would only hold memory.
-@lru_cache(maxsize=1024)
 def relative(src: str, dst: str) -> str:
     """A link from page `src` to `dst` that works under any sub-path, percent-encoded."""
+    top = _top(src)
+    if top and dst[:1] == "/" and "//" not in dst and "/." not in dst:
+        # Up to the root and down again when `dst` is outside the page's top folder: the
+        # same link from every page as deep (a post from each of a thousand tag pages), made
+        # once per depth and target. (Written out: this runs for every link on every page.)
+        cut = len(top[0])
+        if not dst.startswith(top[0]) or dst[cut : cut + 1] not in ("/", ""):
+            return _climbing(top[1], dst)
+    return _relative(src, dst)
+
+
+@lru_cache(maxsize=256)  # a page asks for its links together
+def _top(src: str) -> tuple[str, int] | None:
+    """A plain page's top folder (`/ko`) and how deep its own folder is; None at the root."""
+    cut = src.find("/", 1)
+    if cut < 0 or not _plain(src):
+        return None
+    return src[:cut], src.count("/", cut, src.rfind("/") + 1)
+
+
+# Bounded: a site's depths are few, its targets (posts, tags) a few thousand; a hit is a link
+# printed on another page at the same depth.
+@lru_cache(maxsize=16384)
+def _climbing(depth: int, dst: str) -> str:
+    return _quoted("/".join([".."] * depth + _segments(dst)), dst)
+
+
+# Bounded: the rest of a page's links start from it, so hits come within a page (its ~20 asks
+# for the same few places); a cache as large as the site would only hold memory.
+@lru_cache(maxsize=1024)
+def _relative(src: str, dst: str) -> str:
     if _plain(src) and _plain(dst):
         rel = _plain_relative(src, dst)
     else:  # `.`, `..`, `//` or a relative path: what posixpath makes of it
         base = src if src.endswith("/") else posixpath.dirname(src) + "/"
         rel = posixpath.relpath(dst, base)
+    return _quoted(rel, dst)
+
+
+def _quoted(rel: str, dst: str) -> str:
+    """The link as written: a folder's with its slash, percent-encoded."""
     if dst.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
     return quote(rel, safe="/:@!$&'()*+,;=-._~")
@@ -50,13 +83,17 @@ def _plain_relative(src: str, dst: str) -> str:
     if dst.startswith(folder):  # down from the page's folder: a page's own assets, a home's posts
         return dst[len(folder) :].rstrip("/") or "."
     start = folder[1:-1].split("/") if len(folder) > 1 else []
-    path = dst[1:].rstrip("/").split("/") if dst.strip("/") else []
+    path = _segments(dst)
     common = 0
     for a, b in zip(start, path, strict=False):
         if a != b:
             break
         common += 1
     return "/".join([".."] * (len(start) - common) + path[common:]) or "."
+
+
+def _segments(path: str) -> list[str]:
+    return path[1:].rstrip("/").split("/") if path.strip("/") else []
 
 
 def rebase(body: str, src: str, dst: str) -> str:
@@ -97,6 +134,17 @@ class Link:
 
     def __call__(self, dst: str) -> str:
         return relative(self.on, dst)
+
+
+@dataclass(frozen=True)
+class TagLink:
+    """`tag_link(tag)`: the link from page `on` to the tag's page in language `lang`."""
+
+    on: str
+    lang: str
+
+    def __call__(self, tag: str) -> str:
+        return relative(self.on, f"/{self.lang}/tags/{tag_slug(tag)}/")
 
 
 @dataclass(frozen=True)
