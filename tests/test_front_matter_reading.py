@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timezone
 from pathlib import Path
 
 import frontmatter
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from digest import matter
 from digest.frontyaml import as_plain_yaml, read_plain_yaml
+from digest.site import posts
 
 ROOT = Path(__file__).parent
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -98,3 +100,35 @@ def test_split_where_python_frontmatter_splits(head, matter_text, boundary, rest
     if all(isinstance(key, str) for key in expected.metadata):
         assert matter.split(text) == (expected.metadata, expected.content)
     assert matter.body(text) == expected.content
+
+
+times = st.from_regex(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}", fullmatch=True
+)
+
+
+@SETTINGS
+@given(text=times | st.datetimes(timezones=st.timezones()).map(str) | st.text(max_size=30))
+@example(text="2026-02-20 09:00:00 +0960")  # strptime's %z takes minutes below 60 only
+@example(text="2026-02-30 09:00:00 +0900")
+@example(text="2026-02-20 09:00:00 +2400")
+@example(text="\uff12\uff10\uff12\uff16-02-20 09:00:00 +0900")  # \\d matches such digits
+def test_digest_times_are_read_as_strptime_reads_them(text):
+    by_strptime = next(
+        filter(None, (posts._strptime(text.strip(), f) for f in posts._TIME_FORMATS)), None
+    )
+    ours = posts.parse_time(text, timezone.utc)
+    if by_strptime is None:
+        assert ours is None
+    else:
+        expected = by_strptime if by_strptime.tzinfo else by_strptime.replace(tzinfo=timezone.utc)
+        assert ours is not None and ours.isoformat() == expected.isoformat()
+        assert ours.utcoffset() == expected.utcoffset()
+
+
+@SETTINGS
+@given(text=st.text(max_size=30))
+@example(text="tab\there")
+@example(text="bell\x07 and \ufffe")
+def test_clean_drops_what_xml_forbids_and_nothing_else(text):
+    assert posts.clean(text) == posts._CONTROL.sub("", text)

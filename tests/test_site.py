@@ -309,26 +309,28 @@ def test_unwritable_output_is_exit_1(tmp_path, run):
     assert "Traceback" not in result.err
 
 
-def test_cache_converts_only_changed_posts(golden_site, run, tmp_path):
-    cache = tmp_path / ".digest-cache"
-    name = "2024-06-20-daily-papers-2024-06-20-en.md.html"
-    assert len(list(cache.glob("*.html"))) == 6
-    # A cached entry is used as is while its post is unchanged ...
-    kept = (cache / name).read_text(encoding="utf-8")
-    (cache / name).write_text(kept.replace("Long Code Arena", "From the cache"), encoding="utf-8")
-    # (Inputs unchanged: pages are not even rendered; a page removed by hand is written again.)
+def test_a_rerun_converts_only_the_posts_its_stale_pages_show(tmp_path, run, write_config):
+    copy_posts(tmp_path / "_posts", GOLDEN)
+    write_config("site:\n  feed_entries: 1\n")  # the feeds show the newest post alone
+    # What earlier builds kept a post goes; anything else in the folder stays.
+    (tmp_path / ".digest-cache").mkdir()
+    (tmp_path / ".digest-cache" / "2024-06-20-daily-papers-2024-06-20-en.md.html").write_text("x")
+    (tmp_path / ".digest-cache" / "notes.txt").write_text("mine")
     assert run("site").code == 0
-    assert "From the cache" not in page(golden_site, "/posts/daily-papers-2024-06-20-en/")
-    (golden_site / "posts" / "daily-papers-2024-06-20-en" / "index.html").unlink()
-    result = run("site")
-    assert result.code == 0 and "written 1," in result.out
-    assert "From the cache" in page(golden_site, "/posts/daily-papers-2024-06-20-en/")
-    # ... and ignored once the post changes.
+    assert (tmp_path / ".digest-cache" / "notes.txt").read_text() == "mine"
+    # No file a post in the cache: the record of the build (and compiled templates' folder).
+    cache = tmp_path / ".digest-cache"
+    kept = sorted(p.name for p in cache.iterdir() if p.is_file())
+    assert kept == ["notes.txt", "site-manifest.json"]
+    # The oldest post changes: its page and its week's search file show it, no feed does.
     post = tmp_path / "_posts" / "2024-06-20-daily-papers-2024-06-20-en.md"
     post.write_text(post.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
-    assert run("site").code == 0
-    shown = page(golden_site, "/posts/daily-papers-2024-06-20-en/")
-    assert "From the cache" not in shown and "One more line." in shown
+    result = run("site", "-v")
+    assert result.code == 0, result.err
+    # Once, for its page and for its week's search file (rendered again, the same bytes).
+    assert "converted 1 posts" in result.err
+    assert "One more line." in page(tmp_path / "_site", "/posts/daily-papers-2024-06-20-en/")
+    assert "written 1," in result.out
 
 
 def test_rerun_renders_only_pages_whose_inputs_changed(golden_site, run, tmp_path):
@@ -340,7 +342,8 @@ def test_rerun_renders_only_pages_whose_inputs_changed(golden_site, run, tmp_pat
     )
     result = run("site", "-v")
     assert result.code == 0, result.err
-    assert "converted 1 posts" in result.err  # only the new one was converted
+    # The new one, and the English posts the English feed shows (their records): no Korean.
+    assert "converted 4 posts" in result.err
     assert (golden_site / "posts" / "daily-papers-2026-02-21-en" / "index.html").is_file()
     older = page(golden_site, "/posts/daily-papers-2026-02-20-en/")
     assert 'rel="next" href="../daily-papers-2026-02-21-en/"' in older

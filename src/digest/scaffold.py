@@ -35,7 +35,7 @@ GITIGNORE_ENTRIES = (
     f"{write.TEMP_PREFIX}*{write.TEMP_SUFFIX}",  # left only by a run killed mid-write
     write.LOCK_NAME,  # the output folder's run lock
     MANIFEST,  # rebuild's record of what is up to date: a cache
-    f"{SiteSettings.cache_dir}/",  # digest site's converted HTML: a cache
+    f"{SiteSettings.cache_dir}/",  # digest site's record of its last build: a cache
     ".venv/",
     "_site/",
     ".jekyll-cache/",

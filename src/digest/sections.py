@@ -148,8 +148,9 @@ class SiteSettings:
     cache_dir: Path | None = setting(
         Path(".digest-cache"),
         optional(nonempty),
-        "Folder where each post's converted HTML is kept, so a re-run converts only changed "
-        "posts (like Jekyll's .jekyll-cache; safe to delete; keep it out of git). null: no cache.",
+        "Folder where `digest site` keeps the record of its last build, so a re-run reads only "
+        "changed posts and renders only pages whose inputs changed (like Jekyll's "
+        ".jekyll-cache; safe to delete; keep it out of git). null: no record.",
         path=True,
     )
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from digest import templating, write
+from digest import heap, templating, write
 from digest._version import __version__
 from digest.config import Config
 from digest.fingerprint import fingerprint
@@ -63,8 +63,13 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
     With `site.cache_dir`, a re-run parses only changed posts and renders only pages whose
     inputs changed; every other page is left as it is.
     """
-    signature = fingerprint(__version__, markup.RENDERER, config.timezone, config.languages[0])
+    heap.keep_freed_blocks()  # before the workers are forked: theirs too
+    signature = fingerprint(
+        __version__, incremental.FORMAT, markup.RENDERER, config.timezone, config.languages[0]
+    )
     state = incremental.load(config.site.cache_dir, signature)
+    if not state.pages:  # no build to trust: a first build, or the cache is from another version
+        incremental.drop_old_bodies(config.site.cache_dir)
     posts = read_posts(posts_dir, config.tz, config.languages[0], state)
     report = SiteReport(out=out, posts=len(posts), languages=site_languages(config, posts))
     if posts and not config.site.base_url:
@@ -83,11 +88,7 @@ def build_site(config: Config, posts_dir: Path, out: Path) -> SiteReport:
     if state.all_current(out, inputs):
         report.unchanged += len(state.new_pages)
     else:
-        bodies = Bodies(config, posts_dir)
-        try:
-            _build(Site(config, posts, bodies), state, out, report, templates)
-        finally:
-            bodies.close()
+        _build(Site(config, posts, Bodies(posts_dir)), state, out, report, templates)
     state.save()
     return report
 
@@ -97,25 +98,46 @@ def _build(
 ) -> None:
     plan = _Plan(site, state, out, report, templates)
     global _forked
-    _forked = (site, out)  # the workers are forked: they find the build here, not pickled
+    _forked = plan  # the workers are forked: they find the build here, not pickled
     try:
-        jobs = [(lang, index, name) for lang, index, name, _ in plan.posts]
-        with parallel.parallel_started(_render_post, jobs) as results:
-            plan.render_sections()  # while the workers render the posts' pages
-            for (lang, index, name, key), (written, converted) in zip(
-                plan.posts, results(), strict=True
-            ):
-                plan.post_done(site.by_lang[lang][index], name, key, written, converted)
+        jobs = [(job.lang, job.index, job.name, job.wanted) for job in plan.jobs]
+        with parallel.parallel_started(_post_job, jobs) as results:
+            plan.render_sections()  # while the workers make the posts' pages
+            for job, result in zip(plan.jobs, results(), strict=True):
+                plan.post_done(job, *result)
     finally:
         _forked = None
     if plan.converted:
         log.info("converted %d posts to HTML", plan.converted)
 
 
+@dataclass(frozen=True)
+class _Job:
+    """A post's work for a worker: its page (rendered when stale) and its records (when a
+    section page being rendered here shows them)."""
+
+    lang: str
+    index: int
+    name: str | None  # the page's file; None: another page has its URL
+    wanted: bool
+
+
+@dataclass
+class _Waiting:
+    """A section page that shows posts' records, until the workers have handed them all in."""
+
+    name: str
+    page: Page
+    key: str
+    shown: set[str]  # the URLs of the posts it shows
+    missing: set[str]  # those whose records have not come yet
+
+
 class _Plan:
-    """Which pages are stale (only their names and keys are kept), then their rendering: the
-    sections' here, the posts' by the workers. A page that shows posts' HTML (a feed, a search
-    index file) waits until the workers are done with those posts."""
+    """Which section pages are stale (only their names and keys are kept) and what each post
+    needs, then the rendering: the sections' here, the posts' by the workers (each finds out
+    whether its page is stale). A page that shows posts' HTML (a feed, a search index file)
+    waits until the workers hand those posts' records back."""
 
     def __init__(
         self, site: Site, state: incremental.State, out: Path, report: SiteReport, templates: str
@@ -123,30 +145,31 @@ class _Plan:
         self.site, self.state, self.out, self.report = site, state, out, report
         self.keys = incremental.PageKeys(shared=(SitePost, Words))
         self.templates = templates
-        self.names = {f"assets/{name}" for name in ASSETS}
+        names = {f"assets/{name}" for name in ASSETS}
         # Sections first: a post whose permalink takes a section's URL ("/ko/") loses to it.
-        self.sections = dict(filter(None, map(self._stale, section_pages(site))))
-        self.posts: list[tuple[str, int, str, str]] = []  # lang, index, file name, key
-        for lang, posts in site.by_lang.items():
-            for index in range(len(posts)):
-                if stale := self._stale(post_page(site, lang, index)):
-                    self.posts.append((lang, index, *stale))
-        self.rendering = {site.by_lang[lang][index].url for lang, index, _, _ in self.posts}
-        self.waiting: dict[str, list[list[Any]]] = {}  # post URL -> [name, page, key, count]
+        self.sections: dict[str, str] = {}  # file name -> key, of the stale ones
+        wanted: set[str] = set()  # URLs of the posts that stale sections show
+        for page in section_pages(site):
+            name = _claim(names, page.url)
+            if name and (key := self.stale_key(name, page)):
+                self.sections[name] = key
+                wanted.update(h.post.url for h in incremental.stand_ins(page.context))
+            elif name:
+                report.unchanged += 1
+        jobs = (
+            _Job(lang, index, _claim(names, post.url), post.url in wanted)
+            for lang, posts in site.by_lang.items()
+            for index, post in enumerate(posts)
+        )
+        self.jobs = [job for job in jobs if job.name or job.wanted]
+        self.waiting: dict[str, list[_Waiting]] = {}  # post URL -> the pages waiting for it
+        self.holders: dict[str, int] = {}  # post URL -> pages still to render that show it
         self.converted = 0  # posts converted, by the workers or here
 
-    def _stale(self, page: Page) -> tuple[str, str] | None:
-        """The page's file name and key, when it must be rendered."""
-        name = file_for(page.url)
-        if name in self.names:
-            log.warning("two pages want %s; kept the site's own", name)
-            return None
-        self.names.add(name)
+    def stale_key(self, name: str, page: Page) -> str | None:
+        """The page's key, when it must be rendered (None: the file is current)."""
         key = self.keys(self.templates, page.template, page.url, page.context)
-        if self.state.page_is_current(self.out, name, key):
-            self.report.unchanged += 1
-            return None
-        return name, key
+        return None if self.state.page_is_current(self.out, name, key) else key
 
     def render_sections(self) -> None:
         for page in section_pages(self.site):
@@ -154,46 +177,84 @@ class _Plan:
             key = self.sections.pop(name, None)
             if key is None:
                 continue
-            shown = {h.post.url for h in incremental.stand_ins(page.context)} & self.rendering
-            entry = [name, page, key, len(shown)]
+            shown = {h.post.url for h in incremental.stand_ins(page.context)}
+            waiting = _Waiting(name, page, key, shown, set(shown))
             for url in shown:
-                self.waiting.setdefault(url, []).append(entry)
+                self.waiting.setdefault(url, []).append(waiting)
+                self.holders[url] = self.holders.get(url, 0) + 1
             if not shown:
-                self._render(name, page, key)
+                self._render(waiting)
 
-    def post_done(self, post: SitePost, name: str, key: str, written: bool, converted: int) -> None:
-        """A worker wrote the post's page: record it, and render what waited for it alone."""
-        if written:
-            self.report.written.append(name)
-        else:
+    def post_done(
+        self, job: _Job, made: tuple[str, bool] | None, records: Any, converted: int
+    ) -> None:
+        """A worker made the post's page (`made`: its key, and whether the file was written;
+        None: current) and records: record them, and render what waited for them."""
+        post = self.site.by_lang[job.lang][job.index]
+        if job.name and made:
+            key, written = made
+            if written:
+                self.report.written.append(job.name)
+            else:
+                self.report.unchanged += 1
+            self.state.remember_page(self.out, job.name, key)
+        elif job.name:
+            self.state.keep_page(job.name)
             self.report.unchanged += 1
-        self.state.remember_page(self.out, name, key)
         self.converted += converted
-        for entry in self.waiting.pop(post.url, ()):
-            entry[3] -= 1
-            if entry[3] == 0:
-                self._render(*entry[:3])
+        if records is not None:
+            self.site.bodies.give(post, records)
+        for waiting in self.waiting.pop(post.url, ()):
+            waiting.missing.discard(post.url)
+            if not waiting.missing:
+                self._render(waiting)
 
-    def _render(self, name: str, page: Page, key: str) -> None:
-        before = self.site.bodies.converted  # a shown post whose cache file went stale
-        _place(self.report, self.out, name, render_page(self.site, page))
-        self.state.remember_page(self.out, name, key)
+    def _render(self, waiting: _Waiting) -> None:
+        before = self.site.bodies.converted
+        _place(self.report, self.out, waiting.name, render_page(self.site, waiting.page))
+        self.state.remember_page(self.out, waiting.name, waiting.key)
         self.converted += self.site.bodies.converted - before
+        for url in waiting.shown:  # records that no page still to render shows are let go
+            self.holders[url] -= 1
+            if not self.holders[url]:
+                del self.holders[url]
+                self.site.bodies.forget(self.site.by_url[url])
 
 
-_forked: tuple[Site, Path] | None = None
+def _claim(names: set[str], url: str) -> str | None:
+    """The file of the page at `url`, unless an earlier page has it."""
+    name = file_for(url)
+    if name in names:
+        log.warning("two pages want %s; kept the site's own", name)
+        return None
+    names.add(name)
+    return name
 
 
-def _render_post(job: tuple[str, int, str]) -> tuple[bool, int]:
-    """In a worker: one post's page rendered (its post converted if need be) and written.
-    Back: whether the file was written, and how many posts were converted for it."""
+_forked: _Plan | None = None
+
+
+def _post_job(job: tuple[str, int, str | None, bool]) -> tuple[Any, Any, int]:
+    """In a worker: one post's page rendered and written when stale, its records made when
+    wanted, its post converted once for both. Back: the page's key and whether its file was
+    written (None: it was current), the records or None, and the posts converted for them."""
     assert _forked is not None
-    site, out = _forked
-    lang, index, name = job
+    plan = _forked
+    lang, index, name, wanted = job
+    site = plan.site
+    post = site.by_lang[lang][index]
     before = site.bodies.converted
-    text = render_page(site, post_page(site, lang, index))
-    written = write.write_text(out, name, text, durable=False) is write.Outcome.WRITTEN
-    return written, site.bodies.converted - before
+    made = None
+    if name:
+        page = post_page(site, lang, index)
+        key = plan.stale_key(name, page)
+        if key is not None:
+            text = render_page(site, page)
+            outcome = write.write_text(plan.out, name, text, durable=False)
+            made = key, outcome is write.Outcome.WRITTEN
+    records = site.bodies.records(post) if wanted else None
+    site.bodies.forget(post)
+    return made, records, site.bodies.converted - before
 
 
 def _place(report: SiteReport, out: Path, name: str, text: str) -> None:

@@ -26,7 +26,7 @@ from digest import fingerprint, manifest, write
 log = logging.getLogger(__name__)
 
 MANIFEST = "site-manifest.json"
-FORMAT = 2  # 2: posts keep description, image, period, organizations, keywords
+FORMAT = 3  # 2: posts keep description, image, period, organizations, keywords; 3: no body cache
 
 
 @dataclass(frozen=True)
@@ -165,6 +165,10 @@ class State:
             self.new_pages[name] = entry
         return current
 
+    def keep_page(self, name: str) -> None:
+        """The page was found current (by a worker): its record stays as it was."""
+        self.new_pages[name] = self.pages[name]
+
     def remember_page(self, out: Path, name: str, key: str) -> None:
         stat = _stat(out / name)
         if stat is not None:
@@ -227,6 +231,15 @@ def _stat(path: Path) -> os.stat_result | None:
         return path.stat()
     except OSError:
         return None
+
+
+def drop_old_bodies(cache: Path | None) -> int:
+    """Remove the file a post that earlier builds kept in the cache folder (its HTML and
+    records, `<post file>.html`; nothing reads them now). Back: how many went."""
+    if cache is None or not cache.is_dir():
+        return 0
+    old = [p.name for p in cache.iterdir() if p.name.endswith((".md.html", ".markdown.html"))]
+    return sum(write.remove(cache, name) for name in old)
 
 
 def load(cache: Path | None, signature: str) -> State:

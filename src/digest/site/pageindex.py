@@ -75,48 +75,82 @@ class _Sections(HTMLParser):
 def sections(page: str, enough: int | None = None) -> list[Section]:
     """The papers a post's HTML lists, in page order; with `enough`, each text may stop once
     it is longer than that (what follows would be clipped off anyway)."""
+    return [Section(anchor, title, text) for anchor, title, text in _papers(page, enough)]
+
+
+def _papers(page: str, enough: int | None) -> list[tuple[str, str, str]]:
+    """(anchor, title without its rank, text) per paper, blanks collapsed."""
     found = _fast_sections(page, enough)
-    if found is None:  # HTML that is not a serializer's: the standard library reads it
-        parser = _Sections()
-        parser.feed(page)
-        parser.close()
-        found = parser.found
+    if found is not None:
+        return [(anchor, _RANK.sub("", _squash(title)), text) for anchor, title, text in found]
+    parser = _Sections()  # HTML that is not a serializer's: the standard library reads it
+    parser.feed(page)
+    parser.close()
     return [
-        Section(anchor, _RANK.sub("", _squash("".join(title))), _squash("".join(text)))
-        for anchor, title, text, *_ in found
+        (anchor, _RANK.sub("", _squash("".join(title))), _squash("".join(text)))
+        for anchor, title, text, *_ in parser.found
     ]
 
 
-def _fast_sections(page: str, enough: int | None = None) -> list[list[Any]] | None:
-    """What `_Sections` finds, read with a few regexes over HTML as Python-Markdown's
-    serializer writes it (every `<` of text escaped, attributes double-quoted, every heading
-    closed). None for any other HTML (a comment, an unclosed heading): `_Sections` reads it."""
-    if "<!" in page:
+# A heading of a page: where its HTML starts and ends, its level, its id (None without one) and
+# its inner HTML.
+Heading = tuple[int, int, int, str | None, str]
+
+
+def _fast_sections(page: str, enough: int | None = None) -> list[tuple[str, str, str]] | None:
+    """What `_Sections` finds, (anchor, title, text) with the text's blanks collapsed, read
+    with a few regexes over HTML as Python-Markdown's serializer writes it (every `<` of text
+    escaped, attributes double-quoted, every heading closed). None for any other HTML (a
+    comment, an unclosed heading): `_Sections` reads it."""
+    if "!" in page and "<!" in page:  # (a two-character search is slow over a whole page)
         return None
-    headings = list(_HEADING.finditer(page))
-    if len(headings) != len(_HEADING_START.findall(page)):
-        return None
-    found: list[list[Any]] = []
-    for i, heading in enumerate(headings):
-        anchor = _anchor(heading.group("attrs"))
-        if not anchor or heading.group("tag").lower() not in _PAPER_HEADINGS:
+    headings: list[Heading] = []
+    end = 0
+    for start in _HEADING_START.finditer(page):
+        # Every heading whole, and none inside another (`<h3>a<h4>b</h4></h3>` is not ours).
+        h = _HEADING.match(page, start.start())
+        if h is None or h.start() < end:
+            return None
+        end = h.end()
+        headings.append(
+            (h.start(), end, int(h.group("tag")[1]), _anchor(h.group("attrs")), h.group("inner"))
+        )
+    return _sections_at(page, headings, enough)
+
+
+def _sections_at(
+    page: str, headings: list[Heading], enough: int | None
+) -> list[tuple[str, str, str]]:
+    """The papers of a page whose headings are known: each one's text runs to the next."""
+    found = []
+    for i, (_, end, level, anchor, inner) in enumerate(headings):
+        if not anchor or not 2 <= level <= 4:  # a paper's heading: h2, h3 or h4 with an id
             continue
-        end = headings[i + 1].start() if i + 1 < len(headings) else len(page)
-        title = _TAG.sub("", heading.group("inner"))
-        found.append([anchor, [_unescape(title)], [_visible(page, heading.end(), end, enough)]])
+        stop = headings[i + 1][0] if i + 1 < len(headings) else len(page)
+        title = _unescape(_TAG.sub("", inner))
+        found.append((anchor, title, _visible(page, end, stop, enough)))
     return found
 
 
 def _visible(page: str, start: int, end: int, enough: int | None) -> str:
-    """The text of page[start:end], a space for each block tag; with `enough`, possibly only
-    its opening (cut before a tag), once that is longer than `enough` squashed."""
-    if enough is not None and end - start > 8 * enough:
-        cut = page.rfind("<", start, start + 8 * enough)
-        if cut > start:
-            text = _unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", page[start:cut])))
-            if len(_squash(text)) > enough:
-                return text
-    return _unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", page[start:end])))
+    """The text of page[start:end], a space for each block tag, blanks collapsed; with
+    `enough`, possibly only its opening (cut before a tag), once that is longer than `enough`.
+    Cut before a tag, the text is a prefix of the whole one's: clipped, they are the same."""
+    if enough is not None:
+        # A paper's meta line and TL;DR fill `enough` within 2-4 times as much HTML.
+        for window in (3 * enough, 8 * enough):
+            if end - start <= window:
+                break
+            cut = page.rfind("<", start, start + window)
+            if cut > start:
+                text = _squash(_visible_text(page[start:cut]))
+                if len(text) > enough:
+                    return text
+    return _squash(_visible_text(page[start:end]))
+
+
+def _visible_text(html: str) -> str:
+    return _unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", html)))
 
 
 def _unescape(text: str) -> str:
@@ -141,7 +175,16 @@ def _clip(text: str, limit: int) -> str:
 def records(page: str) -> list[list[str]]:
     """What the index and the feeds keep of a post's HTML: [title, anchor, text clipped to
     SNIPPET] per paper, small enough to cache beside the HTML and read without it."""
-    return [[s.title, s.anchor, _clip(s.text, SNIPPET)] for s in sections(page, SNIPPET)]
+    return [[title, anchor, _clip(text, SNIPPET)] for anchor, title, text in _papers(page, SNIPPET)]
+
+
+def records_at(page: str, headings: list[Heading]) -> list[list[str]]:
+    """`records(page)` for HTML as the serializer writes it whose every heading is known (by
+    whoever wrote the page): no pass over the page to find them."""
+    return [
+        [_RANK.sub("", _squash(title)), anchor, _clip(text, SNIPPET)]
+        for anchor, title, text in _sections_at(page, headings, SNIPPET)
+    ]
 
 
 def index_entry(post: Any, href: str, papers: list[list[str]]) -> list[Any]:

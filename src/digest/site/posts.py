@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import posixpath
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime, time, tzinfo
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from functools import partial
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 from digest import matter
 from digest.errors import UsageError
 from digest.site import incremental, markup
+from digest.site.parallel import parallel_map
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +28,11 @@ POST_SUFFIXES = (".md", ".markdown")
 _FILENAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
 # Characters XML 1.0 forbids (an Atom feed with one is not XML) and that no page needs.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# The time digest writes; ASCII digits (`\d` is any script's) and minutes as %z takes them.
+_DIGEST_TIME = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})"
+    r" ([+-])([0-9]{2})([0-5][0-9])"
+)
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 
 
@@ -76,7 +84,8 @@ class SitePost:
 
 
 def clean(text: str) -> str:
-    return _CONTROL.sub("", text)
+    # isprintable() is one C pass and true for nearly every title and tag: no regex then.
+    return text if text.isprintable() else _CONTROL.sub("", text)
 
 
 def _text(value: Any) -> str | None:
@@ -112,12 +121,28 @@ def parse_time(value: Any, tz: tzinfo) -> datetime | None:
     elif isinstance(value, date):
         moment = datetime.combine(value, time())
     elif isinstance(value, str):
-        moment = next(filter(None, (_strptime(value.strip(), f) for f in _TIME_FORMATS)), None)
+        moment = _digest_time(value) or next(
+            filter(None, (_strptime(value.strip(), f) for f in _TIME_FORMATS)), None
+        )
         if moment is None:
             return None
     else:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def _digest_time(text: str) -> datetime | None:
+    """`2026-02-20 09:00:00 +0900`, the time digest writes, without strptime (20x faster);
+    None for any other shape, or a time that is not one."""
+    match = _DIGEST_TIME.fullmatch(text)
+    if match is None:
+        return None
+    *parts, sign, hours, minutes = match.groups()
+    offset = timedelta(hours=int(hours), minutes=int(minutes))
+    try:
+        return datetime(*map(int, parts), tzinfo=timezone(-offset if sign == "-" else offset))
+    except ValueError:  # a 30 February: strptime says so too
+        return None
 
 
 def _strptime(text: str, pattern: str) -> datetime | None:
@@ -228,11 +253,12 @@ def read_posts(
 ) -> list[SitePost]:
     """Every readable post in `folder`, newest first; one URL per post (the first one wins).
 
-    With `state`, a file unchanged since the last build (same size and mtime) is not parsed.
+    With `state`, a file unchanged since the last build (same size and mtime) is not parsed;
+    the others are parsed on every core when there are many.
     """
     if not folder.is_dir():
         raise UsageError(f"posts folder not found: {folder}")
-    found: dict[str, SitePost] = {}
+    files: list[tuple[Path, os.stat_result, dict[str, Any] | None]] = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.suffix not in POST_SUFFIXES:
             continue
@@ -240,16 +266,19 @@ def read_posts(
             stat = path.stat()
         except OSError:
             continue
-        if not S_ISREG(stat.st_mode):
+        if S_ISREG(stat.st_mode):
+            files.append((path, stat, state.remembered_post(path, stat) if state else None))
+    unread = [path for path, _, known in files if known is None]
+    parsed = parallel_map(partial(_record, tz=tz, lang=default_lang), unread)
+    read = dict(zip(unread, parsed, strict=True))
+    found: dict[str, SitePost] = {}
+    for path, stat, known in files:
+        record = known or read[path]
+        if record is None:
             continue
-        known = state.remembered_post(path, stat) if state else None
-        post = SitePost.from_record(known) if known else read_post(path, tz, default_lang)
-        if post is None:
-            continue
-        if post.body is not None:
-            # Only the metadata stays: 6,000 posts' Markdown is gigabytes of str; the workers
-            # that convert a post read its file again (`read_body`).
-            post = replace(post, body=None)
+        # Only the metadata stays: 6,000 posts' Markdown is gigabytes of str; the workers
+        # that convert a post read its file again (`read_body`).
+        post = SitePost.from_record(record)
         if state:
             state.remember_post(path, stat, post)
         if post.url in found:
@@ -262,3 +291,9 @@ def read_posts(
             continue
         found[post.url] = post
     return sorted(found.values(), key=lambda p: (p.date, p.url), reverse=True)
+
+
+def _record(path: Path, tz: tzinfo, lang: str) -> dict[str, Any] | None:
+    """One post's metadata as `SitePost.record()` (small to send back from a worker)."""
+    post = read_post(path, tz, lang)
+    return post.record() if post else None
