@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,20 +9,7 @@ import jinja2
 import pytest
 
 from digest import templating
-
-
-@dataclass(frozen=True)
-class Words(Mapping[str, Any]):
-    words: dict[str, Any]
-
-    def __getitem__(self, name: str) -> Any:
-        return self.words[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.words)
-
-    def __len__(self) -> int:
-        return len(self.words)
+from digest.site.page import Words
 
 
 @dataclass(frozen=True)
@@ -38,10 +24,10 @@ def render(source: str, **context: Any) -> str:
 
 
 def test_a_keyed_mapping_reads_its_keys_as_attributes_but_not_over_its_own():
-    words = Words({"archive": "Archive", "items": "a word named items", "words": "w"})
+    words = Words({"archive": "Archive", "items": "a word named items", "_words": "w"})
     assert render("{{ w.archive }} {{ w['items'] }}", w=words) == "Archive a word named items"
     # What getattr() finds stays what it was: Jinja looks at the attribute first.
-    assert render("{{ w.items is callable }} {{ w.words is mapping }}", w=words) == "True True"
+    assert render("{{ w.items is callable }} {{ w._words is mapping }}", w=words) == "True True"
     with pytest.raises(templating.TemplateError, match="no attribute 'missing'"):
         render("{{ w.missing }}", w=words)
 
