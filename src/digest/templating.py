@@ -3,6 +3,7 @@ user's folder first, file by file, the packaged defaults last), and the errors i
 
 from __future__ import annotations
 
+import dataclasses
 import types
 from collections.abc import Callable
 from functools import lru_cache
@@ -58,7 +59,7 @@ class _Environment(jinja2.Environment):
     ) -> None:
         super().__init__(**options)
         # Each keyed type with the names getattr() finds on it: those stay attributes.
-        self.keyed = {kind: frozenset(dir(kind)) for kind in (dict, *keyed)}
+        self.keyed = {kind: _attributes(kind) for kind in (dict, *keyed)}
         self.plain_calls = frozenset({types.BuiltinFunctionType, *plain_calls})
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -79,6 +80,13 @@ class _Environment(jinja2.Environment):
             return self.undefined(obj=obj, name=attribute)
 
 
+def _attributes(kind: type) -> frozenset[str]:
+    """What getattr() finds on an instance of `kind`: its class's names, a dataclass's fields
+    (a keyed type has no other instance attributes)."""
+    fields = dataclasses.fields(kind) if dataclasses.is_dataclass(kind) else ()
+    return frozenset(dir(kind)) | {field.name for field in fields}
+
+
 @lru_cache(maxsize=16)
 def environment(
     user_dir: Path | None,
@@ -93,7 +101,8 @@ def environment(
 ) -> jinja2.Environment:
     """A strict environment over `searched(user_dir)`; cached per set of arguments.
     `auto_reload=False`: a changed file is noticed only by `drop_stale`, not at every load.
-    `keyed`: types (mappings) whose keys a template reads as attributes, as a dict's.
+    `keyed`: mapping types whose keys a template reads as attributes, as a dict's (with no
+    instance attributes but a dataclass's fields).
     `plain_calls`: callable types that never ask for the template's context."""
     paths = searched(user_dir)
     env = _Environment(

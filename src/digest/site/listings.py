@@ -1,8 +1,9 @@
-"""The site's listing pages: tags, organizations and keywords (a page per name), and search
-(a page and its index files)."""
+"""The site's listing pages: the archive, tags, organizations and keywords (a page per name),
+search (a page and its index files) and the feeds."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ from digest import templating
 from digest.site.incremental import Html
 from digest.site.page import Page, Words
 from digest.site.posts import SitePost
-from digest.site.urls import ImageSrc, relative
+from digest.site.urls import ID_NAMESPACE, ImageSrc, relative
 
 if TYPE_CHECKING:
     from digest.site.pages import Site
@@ -22,6 +23,49 @@ if TYPE_CHECKING:
 # Pages listing posts by a name from their front matter: (folder and SitePost field, label).
 FACETS = (("tags", "tagged"), ("organizations", "organization"), ("keywords", "keyword"))
 FEED_PAPERS = 5  # papers a feed entry names before linking the whole post
+
+
+def archive_page(site: Site, lang: str, posts: Sequence[SitePost]) -> Page:
+    """Every post in `lang`, newest first, under its month."""
+    months: dict[str, list[SitePost]] = {}
+    for post in posts:
+        months.setdefault(post.date.strftime("%Y-%m"), []).append(post)
+    url = f"/{lang}/archive/"
+    switch = site.switch(lambda other: f"/{other}/archive/")
+    return Page(
+        url,
+        "site/archive.html",
+        lang,
+        {**site.common(url, lang, switch, False), "months": list(months.items())},
+    )
+
+
+def feed_page(site: Site, lang: str, posts: Sequence[SitePost]) -> Page:
+    """The Atom feed of the newest posts in `lang`."""
+    url = f"/{lang}/feed.xml"
+    entries = posts[: site.config.site.feed_entries]
+    return Page(
+        url,
+        "site/feed.xml",
+        lang,
+        {
+            **site.common(url, lang, {}, False),
+            "feed_id": _id(site, url),
+            # A str, not Markup: the feed template escapes it into text. Summary-sized: its
+            # first papers, linked; a whole busy day is 300 KB, twenty of them a feed of MBs.
+            "entries": [
+                (post, Html(post, url, markup=False, view="summary"), _id(site, post.url))
+                for post in entries
+            ],
+            "updated": max((p.updated or p.date for p in entries), default=None),
+            "author": site.config.author or site.title(lang),
+        },
+    )
+
+
+def _id(site: Site, url: str) -> str:
+    base = site.config.site.base_url
+    return base + url if base else f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, url)}"
 
 
 def facet_pages(site: Site, lang: str, facet: str, kicker: str) -> Iterable[Page]:
@@ -127,7 +171,7 @@ class ListEntries:
 @dataclass(frozen=True)
 class PageEntries:
     """`list_entry(post, thumbnails)` in a template: a post's entry in a list on page `url`;
-    `list_entries(posts, thumbnails)`: each of theirs, in order (one call for a whole list)."""
+    `list_entries(posts, thumbnails)`: theirs, in order, one a line."""
 
     entries: ListEntries
     url: str
@@ -136,5 +180,8 @@ class PageEntries:
         image = ImageSrc(self.url)(post.image) if thumbnails and post.image else None
         return self.entries.entry(post, relative(self.url, post.url), thumbnails, image)
 
-    def each(self, posts: Iterable[SitePost], thumbnails: Any = False) -> list[Markup]:
-        return [self(post, thumbnails) for post in posts]
+    def each(self, posts: Iterable[SitePost], thumbnails: Any = False) -> Markup:
+        """Each post's entry on a line of its own, indented as `post_list` prints them: one
+        Markup for the whole list (a template printing a thousand entries escapes, and so
+        copies, each of them: a sixth of a tag page's rendering)."""
+        return Markup("  " + "\n  ".join([self(post, thumbnails) for post in posts]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -21,13 +20,14 @@ from digest.site.listings import (
     FEED_PAPERS,
     ListEntries,
     PageEntries,
+    archive_page,
     facet_pages,
+    feed_page,
     search_pages,
 )
 from digest.site.page import Page, Words, switch_of
 from digest.site.posts import SitePost, page_url
 from digest.site.urls import (
-    ID_NAMESPACE,
     Absolute,
     ImageSrc,
     Link,
@@ -269,50 +269,11 @@ def _section_pages(site: Site, lang: str, default_lang: str) -> Iterable[Page]:
                 "total": len(posts),
             },
         )
-    archive = f"/{lang}/archive/"
-    yield Page(
-        archive,
-        "site/archive.html",
-        lang,
-        {
-            **site.common(archive, lang, site.switch(lambda o: f"/{o}/archive/"), False),
-            "months": _by_month(posts),
-        },
-    )
+    yield archive_page(site, lang, posts)
     for name, kicker in FACETS:
         yield from facet_pages(site, lang, name, kicker)
     yield from search_pages(site, lang, posts)
-    feed = f"/{lang}/feed.xml"
-    entries = posts[: site.config.site.feed_entries]
-    yield Page(
-        feed,
-        "site/feed.xml",
-        lang,
-        {
-            **site.common(feed, lang, {}, False),
-            "feed_id": _id(site, feed),
-            # A str, not Markup: the feed template escapes it into text. Summary-sized: its
-            # first papers, linked; a whole busy day is 300 KB, twenty of them a feed of MBs.
-            "entries": [
-                (post, Html(post, feed, markup=False, view="summary"), _id(site, post.url))
-                for post in entries
-            ],
-            "updated": max((p.updated or p.date for p in entries), default=None),
-            "author": site.config.author or site.title(lang),
-        },
-    )
-
-
-def _by_month(posts: Sequence[SitePost]) -> list[tuple[str, list[SitePost]]]:
-    months: dict[str, list[SitePost]] = {}
-    for post in posts:
-        months.setdefault(post.date.strftime("%Y-%m"), []).append(post)
-    return list(months.items())
-
-
-def _id(site: Site, url: str) -> str:
-    base = site.config.site.base_url
-    return base + url if base else f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, url)}"
+    yield feed_page(site, lang, posts)
 
 
 def render_page(site: Site, page: Page) -> str:
