@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from digest.site.markup import has_math, safe_link, to_html, to_html_many
+from digest.site.markup import has_math, safe_link, to_html
+from digest.site.parallel import parallel_map
 from helpers import visible_text
 from site_helpers import GOLDEN, HOSTILE
 
@@ -82,7 +83,7 @@ def test_safe_urls(url):
 def test_golden_posts_keep_their_text_and_parallel_equals_serial():
     bodies = [p.read_text(encoding="utf-8").split("---\n", 2)[2] for p in sorted(GOLDEN.iterdir())]
     serial = [to_html(b) for b in bodies]
-    assert to_html_many(bodies * 12, workers=2) == serial * 12
+    assert parallel_map(to_html, bodies * 12, workers=2) == serial * 12
     assert "Tsinghua University" in visible_text(serial[-2])
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -21,7 +21,6 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from digest.site import parallel
 from digest.site.folds import Fold
 
 EXTENSIONS = ("tables", "fenced_code")
@@ -367,8 +366,3 @@ def has_math(html: str) -> bool:
             return True
         start = html.find("&", start + 1)
     return False
-
-
-def to_html_many(texts: Sequence[str], workers: int | None = None) -> list[str]:
-    """Many bodies at once, on every core when there are enough of them to pay off."""
-    return parallel.parallel_map(to_html, texts, workers)
