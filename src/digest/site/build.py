@@ -42,6 +42,12 @@ class SiteReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
 
+    def count(self, name: str, written: bool) -> None:
+        if written:
+            self.written.append(name)
+        else:
+            self.unchanged += 1
+
     def summary(self) -> str:
         files = len(self.written) + self.unchanged
         langs = ", ".join(self.languages) or "none"
@@ -147,13 +153,15 @@ class _Plan:
         self.templates = templates
         names = {f"assets/{name}" for name in ASSETS}
         # Sections first: a post whose permalink takes a section's URL ("/ko/") loses to it.
-        self.sections: dict[str, str] = {}  # file name -> key, of the stale ones
+        # The stale ones: file name -> key, and the URLs of the posts each shows.
+        self.sections: dict[str, tuple[str, set[str]]] = {}
         wanted: set[str] = set()  # URLs of the posts that stale sections show
         for page in section_pages(site):
             name = _claim(names, page.url)
             if name and (key := self.stale_key(name, page)):
-                self.sections[name] = key
-                wanted.update(h.post.url for h in incremental.stand_ins(page.context))
+                shown = {h.post.url for h in incremental.stand_ins(page.context)}
+                self.sections[name] = key, shown
+                wanted.update(shown)
             elif name:
                 report.unchanged += 1
         jobs = (
@@ -174,10 +182,10 @@ class _Plan:
     def render_sections(self) -> None:
         for page in section_pages(self.site):
             name = file_for(page.url)
-            key = self.sections.pop(name, None)
-            if key is None:
+            stale = self.sections.pop(name, None)
+            if stale is None:
                 continue
-            shown = {h.post.url for h in incremental.stand_ins(page.context)}
+            key, shown = stale
             waiting = _Waiting(name, page, key, shown, set(shown))
             for url in shown:
                 self.waiting.setdefault(url, []).append(waiting)
@@ -193,10 +201,7 @@ class _Plan:
         post = self.site.by_lang[job.lang][job.index]
         if job.name and made:
             key, written = made
-            if written:
-                self.report.written.append(job.name)
-            else:
-                self.report.unchanged += 1
+            self.report.count(job.name, written)
             self.state.remember_page(self.out, job.name, key)
         elif job.name:
             self.state.keep_page(job.name)
@@ -259,7 +264,4 @@ def _post_job(job: tuple[str, int, str | None, bool]) -> tuple[Any, Any, int]:
 
 def _place(report: SiteReport, out: Path, name: str, text: str) -> None:
     # The site is rebuilt from the posts at will: atomic renames, but no fsync per page.
-    if write.write_text(out, name, text, durable=False) is write.Outcome.WRITTEN:
-        report.written.append(name)
-    else:
-        report.unchanged += 1
+    report.count(name, write.write_text(out, name, text, durable=False) is write.Outcome.WRITTEN)
