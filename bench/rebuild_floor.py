@@ -43,8 +43,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=1000, help="archived days (default 1000)")
     parser.add_argument("--repeat", type=int, default=3, help="counted runs of each (default 3)")
+    parser.add_argument(
+        "--remove-outputs", action="store_true", help="remove outputs, not set them aside"
+    )
     parser.add_argument("--floor", nargs=2, type=Path, metavar=("ARCHIVE", "OUT"))
     args = parser.parse_args()
+    timing.REMOVE_OUTPUTS = args.remove_outputs
     if args.floor:
         return floor(*args.floor)
     if missing := timing.require_time():
@@ -55,11 +59,13 @@ def main() -> int:
     with TemporaryDirectory(prefix="digest-bench-") as temp:
         root = Path(temp)
         write_archive(root, args.days)
+        trash = root / "trash"  # outputs set aside, not removed, before each run: timing.clear
         env = {**os.environ, "DIGEST_API_BASE_URL": "http://127.0.0.1:9"}  # no network needed
         digest = [sys.executable, "-m", "digest", "rebuild", "-q"]
-        ours = Side("digest rebuild", digest, root, lambda: timing.remove(root / "posts"), env)
+        posts = root / "posts"
+        ours = Side("digest rebuild", digest, root, lambda: timing.clear(trash, posts), env)
         low = [sys.executable, __file__, "--floor", "archive", "floor"]
-        theirs = Side("floor", low, root, lambda: timing.remove(root / "floor"))
+        theirs = Side("floor", low, root, lambda: timing.clear(trash, root / "floor"))
         print(f"{os.cpu_count()} CPUs, load {timing.load()}; {args.days} archived days")
         timing.paired([ours, theirs], args.repeat)
         posts = [sum(1 for p in (root / d).glob("*.md")) for d in ("posts", "floor")]

@@ -7,8 +7,9 @@ answers in turn: bench/site_vs_jekyll.py's generator), then builds them with `di
 Debian's `hugo` (minimal layouts written here: a page per post, the home page, a list page per
 section and tag, RSS) and with Jekyll (minima + feed, seo-tag, sitemap) if it is installed.
 Three steps, each a fresh process per run, the tools in turn: from nothing (no output, no
-cache); one post changed (a line added to one post before each run); nothing changed. Every
-tool keeps its own cache between runs of a step (.digest-cache, .jekyll-cache; Hugo keeps none).
+cache: the last run's are set aside, see timing.clear); one post changed (a line added to one
+post before each run); nothing changed. Every tool keeps its own cache between runs of a step
+(.digest-cache, .jekyll-cache; Hugo keeps none).
 Prints medians and digest/other ratios taken pair by pair (targets: ≤ 1.0x Hugo from nothing,
 ≤ 0.25x Hugo on re-runs), then peak memory of `digest site` (and Hugo) from nothing per size
 (target: < 150 MB at 3,000 days, flat). Needs: hugo (apt-get install hugo), GNU time (apt-get
@@ -75,7 +76,13 @@ def main() -> int:
     )
     parser.add_argument("--no-jekyll", action="store_true", help="leave Jekyll out")
     parser.add_argument("--no-timing", action="store_true", help="memory only")
+    parser.add_argument(
+        "--remove-outputs",
+        action="store_true",
+        help="remove each output before a run from nothing, not set it aside (see timing.clear)",
+    )
     args = parser.parse_args()
+    timing.REMOVE_OUTPUTS = args.remove_outputs
     hugo = shutil.which("hugo")
     missing = timing.require_time() or (None if hugo else "hugo is missing: apt-get install hugo")
     if missing:
@@ -84,6 +91,8 @@ def main() -> int:
     jekyll = None if args.no_jekyll else shutil.which("jekyll")
     digest = [sys.executable, "-m", "digest", "site", "-q"]
     print(f"{os.cpu_count()} CPUs, load {timing.load()}; hugo {hugo}, jekyll {jekyll or 'no'}")
+    cleared = "removed" if args.remove_outputs else "set aside (see timing.clear)"
+    print(f"before each run from nothing, the outputs are {cleared}")
     with TemporaryDirectory(prefix="digest-bench-") as temp:
         root = Path(temp)
         most = max([0 if args.no_timing else args.days, *args.memory_days])
@@ -124,7 +133,9 @@ def bench_steps(
         for key, side in sides.items():
             folder = folders[key]
             if step == "from nothing":
-                prepare = lambda f=folder, k=key: timing.remove(*(f / o for o in outputs[k]))  # noqa: E731
+                prepare = lambda f=folder, k=key: timing.clear(  # noqa: E731
+                    root / "trash", *(f / o for o in outputs[k])
+                )
             elif step == "one post changed":
                 prepare = lambda p=changed[key]: _touch(p)  # noqa: E731
             else:
@@ -176,7 +187,7 @@ def bench_memory(root: Path, pool: Path, sizes: list[int], digest: list[str], hu
             f"{theirs.rss_mb:8.0f} {theirs.wall:7.2f}",
             flush=True,
         )
-        timing.remove(root / str(days))
+        timing.clear(root / "trash", root / str(days))
     print("target: digest < 150 MB at 3,000 days and about the same at every size")
 
 

@@ -153,17 +153,21 @@ class _Plan:
         self.templates = templates
         names = {f"assets/{name}" for name in ASSETS}
         # Sections first: a post whose permalink takes a section's URL ("/ko/") loses to it.
-        # The stale ones: file name -> key, and the URLs of the posts each shows.
-        self.sections: dict[str, tuple[str, set[str]]] = {}
+        # The stale ones: file name -> key (None: no page was there, its key is made when it
+        # is rendered, not here while the workers wait), and the URLs of the posts each shows.
+        self.sections: dict[str, tuple[str | None, set[str]]] = {}
         wanted: set[str] = set()  # URLs of the posts that stale sections show
         for page in section_pages(site):
             name = _claim(names, page.url)
-            if name and (key := self.stale_key(name, page)):
-                shown = {h.post.url for h in incremental.stand_ins(page.context)}
-                self.sections[name] = key, shown
-                wanted.update(shown)
-            elif name:
+            if name is None:
+                continue
+            key = self.stale_key(name, page) if state.had_page(name) else None
+            if key is None and state.had_page(name):
                 report.unchanged += 1
+                continue
+            shown = {h.post.url for h in incremental.stand_ins(page.context)}
+            self.sections[name] = key, shown
+            wanted.update(shown)
         jobs = (
             _Job(lang, index, _claim(names, post.url), post.url in wanted)
             for lang, posts in site.by_lang.items()
@@ -186,6 +190,7 @@ class _Plan:
             if stale is None:
                 continue
             key, shown = stale
+            key = key or self.keys(self.templates, page.template, page.url, page.context)
             waiting = _Waiting(name, page, key, shown, set(shown))
             for url in shown:
                 self.waiting.setdefault(url, []).append(waiting)

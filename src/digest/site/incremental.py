@@ -165,6 +165,10 @@ class State:
             self.new_pages[name] = entry
         return current
 
+    def had_page(self, name: str) -> bool:
+        """Whether the last build wrote a page at `name`."""
+        return name in self.pages
+
     def keep_page(self, name: str) -> None:
         """The page was found current (by a worker): its record stays as it was."""
         self.new_pages[name] = self.pages[name]
