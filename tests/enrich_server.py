@@ -58,6 +58,7 @@ class Knobs:
     latency: float = 0.0  # seconds before every answer
     drip: float = 0.0  # seconds between 16 KiB chunks of a body
     swap: dict[str, str] = field(default_factory=dict)  # asked id -> id whose answer is sent
+    redirect_to: str | None = None  # every answer a 302 to this Location instead
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -79,6 +80,9 @@ class _Handler(BaseHTTPRequestHandler):
         if status == "hang":
             time.sleep(knobs.hang_seconds)
             status = None
+        if knobs.redirect_to is not None:
+            self._send(302, b"", "text/plain", {"Location": knobs.redirect_to})
+            return
         if status:
             extra = {"Retry-After": knobs.retry_after} if knobs.retry_after else {}
             self._send(int(status), b"fault injected", "text/plain", extra)

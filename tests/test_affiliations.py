@@ -105,6 +105,19 @@ def test_the_html_of_another_paper_is_refused(server):
     assert (lookup.status, lookup.reason) == (FAILED, "the page is another paper's")
 
 
+@pytest.mark.parametrize(
+    ("location", "reason"),
+    [
+        ("http://[x/html/2602.00008", "unreadable answer (UpstreamInvalid)"),
+        ("http://elsewhere.example/html/2602.00008", "redirected to another host"),
+    ],
+)
+def test_a_redirect_elsewhere_or_to_no_url_is_a_failure_not_a_crash(server, location, reason):
+    server.knobs.redirect_to = location
+    lookup = ArxivClient(server.url, 50).institutions("2602.00008")
+    assert (lookup.status, lookup.reason) == (FAILED, reason)
+
+
 def test_a_failed_conversion_is_unreadable(server):
     server.knobs.pages["2602.00007"] = arxiv_page("latexml_failure", "2602.00007")
     lookup = ArxivClient(server.url, 50).institutions("2602.00007")

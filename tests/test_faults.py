@@ -91,6 +91,11 @@ CASES = {
         4,
         "redirected to another host: http://mirror.invalid/api/daily_papers",
     ),
+    "a redirect to a link that is no URL": Case(
+        {"redirect_to": "http://[x/api/daily_papers?date=2026-02-20"},
+        4,
+        "answered with a redirect to a link that is no URL",
+    ),
     "a day that shrinks": Case(
         {"body": items_json(lambda items: items.__delitem__(slice(2, None)))},
         4,

@@ -82,6 +82,19 @@ def test_wrong_types_are_tolerated():
     assert paper.organization is None and paper.github_stars is None
 
 
+@pytest.mark.parametrize(
+    "link", ["http://[x", "https://[::1/", "http://a]b/", "http://[::1]:99999/"]
+)
+def test_a_link_urllib_cannot_split_is_no_link(link):
+    # A lying server's link that urlsplit raises on: the paper stays, without the link.
+    item = {"paper": {"id": "2401.00001", "githubRepo": link, "projectPage": link}}
+    paper = paper_from_item({**item, "thumbnail": link})
+    assert (paper.github_repo, paper.project_page, paper.thumbnail) == (None, None, None)
+    assert paper_from_item(
+        {"paper": {"id": "2401.00001", "githubRepo": "http://[::1]/"}}
+    ).github_repo
+
+
 def test_organization_fullname_then_name():
     def org(value):
         return paper_from_item({"paper": {"id": "1", "organization": value}}).organization

@@ -68,8 +68,9 @@ def request(
     headers, …).
 
     Raises `ResponseTooSlow` past the deadline, `ResponseTooLarge` past the limit,
-    `UpstreamInvalid` for an encoding we did not ask for, and requests' own `ConnectionError`,
-    `Timeout` or `ChunkedEncodingError` for a failed connection (the caller decides to retry).
+    `UpstreamInvalid` for an encoding we did not ask for or a redirect to no URL, and
+    requests' own `ConnectionError`, `Timeout` or `ChunkedEncodingError` for a failed
+    connection (the caller decides to retry).
     """
     _mount(session, url)
     headers = {"Accept-Encoding": ACCEPT_ENCODING, **kwargs.pop("headers", {})}
@@ -102,6 +103,10 @@ def request(
             if watch.fired:
                 raise watch.too_slow(url) from None
             raise
+        except ValueError:  # requests reads a redirect's Location even when not following it
+            raise UpstreamInvalid(
+                f"{where(url)} answered with a redirect to a link that is no URL"
+            ) from None
     response.close()
     body, complete = read["body"]
     return Answer(response.status_code, response.url or url, response.headers, body, complete)

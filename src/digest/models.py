@@ -114,7 +114,11 @@ def _url(value: Any) -> str | None:
     text = _str(value)
     if not text or " " in text:
         return None
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (raises on a port out of range, as a link's reader would)
+    except ValueError:  # `http://[x`: an IPv6 host never closed, from a lying server
+        return None
     return text if parts.scheme in ("http", "https") and parts.netloc else None
 
 
