@@ -161,8 +161,9 @@ class _Plan:
             name = _claim(names, page.url)
             if name is None:
                 continue
-            key = self.stale_key(name, page) if state.had_page(name) else None
-            if key is None and state.had_page(name):
+            had = state.had_page(name)
+            key = self.stale_key(name, page) if had else None
+            if had and key is None:
                 report.unchanged += 1
                 continue
             shown = {h.post.url for h in incremental.stand_ins(page.context)}
