@@ -62,8 +62,8 @@ def main() -> int:
         trash = root / "trash"  # outputs set aside, not removed, before each run: timing.clear
         env = {**os.environ, "DIGEST_API_BASE_URL": "http://127.0.0.1:9"}  # no network needed
         digest = [sys.executable, "-m", "digest", "rebuild", "-q"]
-        posts = root / "posts"
-        ours = Side("digest rebuild", digest, root, lambda: timing.clear(trash, posts), env)
+        written = root / "posts"  # what rebuild writes (config.yaml's output_dir there)
+        ours = Side("digest rebuild", digest, root, lambda: timing.clear(trash, written), env)
         low = [sys.executable, __file__, "--floor", "archive", "floor"]
         theirs = Side("floor", low, root, lambda: timing.clear(trash, root / "floor"))
         print(f"{os.cpu_count()} CPUs, load {timing.load()}; {args.days} archived days")
