@@ -6,26 +6,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from digest import templating
 from digest.site.incremental import Html
-from digest.site.page import Page, Words
+from digest.site.page import Page, SiteView, Words
 from digest.site.posts import SitePost
 from digest.site.urls import ID_NAMESPACE, ImageSrc, relative
-
-if TYPE_CHECKING:
-    from digest.site.pages import Site
 
 # Pages listing posts by a name from their front matter: (folder and SitePost field, label).
 FACETS = (("tags", "tagged"), ("organizations", "organization"), ("keywords", "keyword"))
 FEED_PAPERS = 5  # papers a feed entry names before linking the whole post
 
 
-def archive_page(site: Site, lang: str, posts: Sequence[SitePost]) -> Page:
+def archive_page(site: SiteView, lang: str, posts: Sequence[SitePost]) -> Page:
     """Every post in `lang`, newest first, under its month."""
     months: dict[str, list[SitePost]] = {}
     for post in posts:
@@ -40,7 +37,7 @@ def archive_page(site: Site, lang: str, posts: Sequence[SitePost]) -> Page:
     )
 
 
-def feed_page(site: Site, lang: str, posts: Sequence[SitePost]) -> Page:
+def feed_page(site: SiteView, lang: str, posts: Sequence[SitePost]) -> Page:
     """The Atom feed of the newest posts in `lang`."""
     url = f"/{lang}/feed.xml"
     entries = posts[: site.config.site.feed_entries]
@@ -63,12 +60,12 @@ def feed_page(site: Site, lang: str, posts: Sequence[SitePost]) -> Page:
     )
 
 
-def _id(site: Site, url: str) -> str:
+def _id(site: SiteView, url: str) -> str:
     base = site.config.site.base_url
     return base + url if base else f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, url)}"
 
 
-def facet_pages(site: Site, lang: str, facet: str, kicker: str) -> Iterable[Page]:
+def facet_pages(site: SiteView, lang: str, facet: str, kicker: str) -> Iterable[Page]:
     """An index of a front matter list's names (tags, organizations, keywords), and a page per
     name listing its posts. Organizations and keywords have no pages until a post names one."""
     tags = site.facets[facet][lang]
@@ -105,7 +102,7 @@ def facet_pages(site: Site, lang: str, facet: str, kicker: str) -> Iterable[Page
         )
 
 
-def search_pages(site: Site, lang: str, posts: Sequence[SitePost]) -> Iterable[Page]:
+def search_pages(site: SiteView, lang: str, posts: Sequence[SitePost]) -> Iterable[Page]:
     """A search page and its index: each post's title and words, its papers' titles and first
     lines (meta line, TL;DR), searched in the browser by a few lines of JS (assets/search.js).
     One index file an ISO week, fetched newest first and only while results are too few: a

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from digest.config import Config
+    from digest.site.posts import SitePost
+
+# A facet's names in one language: slug -> (the name as first written, its posts newest first).
+Facet = dict[str, tuple[str, list["SitePost"]]]
 
 
 @dataclass(frozen=True)
@@ -38,3 +45,21 @@ class Words(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._words)
+
+
+class SiteView(Protocol):
+    """What a page maker reads of the build's site (`pages.Site` is the one there is): the
+    listing pages take it so, and need not import the module that imports them."""
+
+    config: Config
+    facets: dict[str, dict[str, Facet]]  # facet ("tags", …) -> language -> its names
+
+    def common(self, url: str, lang: str, switch: dict[str, str], math: bool) -> dict[str, Any]:
+        """What every page template gets; `switch` maps each language to its page's URL."""
+        ...
+
+    def switch(self, make: Callable[[str], str | None]) -> dict[str, str]: ...
+
+    def title(self, lang: str) -> str: ...
+
+    def labels(self, lang: str) -> Words: ...

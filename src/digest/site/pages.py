@@ -25,7 +25,7 @@ from digest.site.listings import (
     feed_page,
     search_pages,
 )
-from digest.site.page import Page, Words, switch_of
+from digest.site.page import Facet, Page, Words, switch_of
 from digest.site.posts import SitePost, page_url
 from digest.site.urls import (
     Absolute,
@@ -109,9 +109,9 @@ class Site:
                 found.setdefault(lang, other)
         return {lang: found[lang] for lang in self.languages if lang in found}
 
-    def _facet(self, lang: str, field: str) -> dict[str, tuple[str, list[SitePost]]]:
+    def _facet(self, lang: str, field: str) -> Facet:
         """slug -> (name as first written, newest posts first), for tags and the like."""
-        tags: dict[str, tuple[str, list[SitePost]]] = {}
+        tags: Facet = {}
         for post in self.by_lang[lang]:
             for tag in getattr(post, field):
                 tags.setdefault(tag_slug(tag), (tag, []))[1].append(post)
