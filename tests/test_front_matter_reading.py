@@ -49,6 +49,16 @@ def test_what_digest_writes_reads_back_as_yaml_reads_it(data):
 @example(text='yes: "x"')
 @example(text="a: 007")
 @example(text='a: ["x", y]')
+# Lists of strings alone are read by splitting at `", "`: every other shape goes on to the regexes.
+@example(text='a: ["x", "", "y, z"]')
+@example(text='a: ["x"", "y"]')
+@example(text='a: ["x","y"]')
+@example(text='a: ["x", 1, "y"]')
+@example(text='a: ["x\\", "y"]')
+@example(text='a: ["x", ", "y"]')
+@example(text='a: ["]')
+@example(text='a: [""]')
+@example(text='a: ["x\u2028", "y"]')
 def test_any_other_text_is_left_to_yaml(text):
     read = read_plain_yaml(text)
     if read is not None:

@@ -121,7 +121,8 @@ def read_plain_yaml(text: str) -> dict[str, Any] | None:
     while index < len(lines):
         match = _LINE.fullmatch(lines[index])
         index += 1
-        if match is None or not _plain_key(match["key"]) or match["key"] in found:
+        # (_LINE's key is a _PLAIN_KEY already: only YAML's own words are left to refuse.)
+        if match is None or match["key"] in _YAML_WORDS or match["key"] in found:
             return None
         if match["items"] is not None:
             value: Any = _items(match["items"])
@@ -139,7 +140,7 @@ def _mapping(lines: list[str], index: int) -> tuple[dict[str, Any] | None, int]:
     pairs: dict[str, Any] = {}
     while index < len(lines) and lines[index].startswith("  "):
         match = _NESTED.fullmatch(lines[index])
-        if match is None or not _plain_key(match["key"]) or match["key"] in pairs:
+        if match is None or match["key"] in _YAML_WORDS or match["key"] in pairs:
             return None, index
         pairs[match["key"]] = _value(match["value"])
         index += 1
@@ -149,6 +150,12 @@ def _mapping(lines: list[str], index: int) -> tuple[dict[str, Any] | None, int]:
 def _items(text: str) -> list[Any] | None:
     if not text:
         return []
+    if len(text) > 1 and text[0] == '"' == text[-1]:
+        # Strings alone (a post's tags and keywords): what is left without the separators
+        # holds no quote or backslash (_AS_IS has neither), so each item is one as it is.
+        inner = text[1:-1]
+        if _AS_IS.fullmatch(inner.replace('", "', "")):
+            return inner.split('", "')
     if not _ITEMS.fullmatch(text):
         return None
     values = [_value(item) for item in _ITEM.findall(text)]

@@ -16,6 +16,19 @@ from typing import Any
 from digest import write
 
 FORMAT = 2
+# One encoder each, made once: json.dumps makes one a call for any argument not its default.
+_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_UNSORTED = json.JSONEncoder(ensure_ascii=False).encode
+
+
+class Encoded(bytes):
+    """An entry already in the manifest's JSON (`encode`): made where its data was, on a
+    worker's core, rather than all at once as the manifest is saved."""
+
+
+def encode(value: Any) -> Encoded:
+    """`value` as `save` writes an entry: keys sorted, UTF-8."""
+    return Encoded(_SORTED(value).encode("utf-8"))
 
 
 def read(folder: Path | None, name: str, signature: str, sections: Sequence[str]) -> list[dict]:
@@ -43,18 +56,20 @@ def save(
     durable: bool = True,
 ) -> None:
     """Write the manifest (atomically, through `write`). Each entry is made (`entries[key]`)
-    and encoded in turn, so a lazy mapping never holds all its entries at once; the file is
-    built as UTF-8 bytes, not as a str (a str with one Korean title takes 2 bytes a character)."""
+    and encoded in turn (unless it is `Encoded` already), so a lazy mapping never holds all
+    its entries at once; the file is built as UTF-8 bytes, not as a str (a str with one
+    Korean title takes 2 bytes a character)."""
     pieces = [b'{\n  "format": %d,\n  "signature": ' % FORMAT, _json(signature)]
     for section, entries in sections.items():
         pieces.append(b",\n  " + _json(section) + b": {")
         for i, key in enumerate(sorted(entries)):
-            row = _json(key) + b": " + _json(entries[key], sort_keys=True)
+            entry = entries[key]
+            row = _json(key) + b": " + (entry if isinstance(entry, Encoded) else encode(entry))
             pieces.append((b"\n    " if i == 0 else b",\n    ") + row)
         pieces.append(b"\n  }" if entries else b"}")
     pieces.append(b"\n}\n")
     write.write_bytes(folder, name, b"".join(pieces), durable=durable)
 
 
-def _json(value: Any, sort_keys: bool = False) -> bytes:
-    return json.dumps(value, sort_keys=sort_keys, ensure_ascii=False).encode("utf-8")
+def _json(value: Any) -> bytes:
+    return _UNSORTED(value).encode("utf-8")

@@ -151,8 +151,12 @@ class State:
         self.changed = True
         return None
 
-    def remember_post(self, path: Path, stat: os.stat_result, post: Any) -> None:
-        self.new_posts[path.name] = (stat.st_mtime_ns, stat.st_size, post)  # post: SitePost
+    def remember_post(
+        self, path: Path, stat: os.stat_result, post: Any, encoded: bytes | None = None
+    ) -> None:
+        """This build's post (a SitePost), with its record as `manifest.encode` wrote it when
+        a worker read the file (None: made from the post when saved)."""
+        self.new_posts[path.name] = (stat.st_mtime_ns, stat.st_size, post, encoded)
 
     def page_is_current(self, out: Path, name: str, key: str) -> bool:
         """Same inputs as last time, and the file is still the one written then."""
@@ -195,12 +199,15 @@ class State:
 class _Records(Mapping[str, Any]):
     """The posts as the manifest keeps them, each record made only as it is written."""
 
-    def __init__(self, posts: dict[str, tuple[int, int, Any]]) -> None:
+    def __init__(self, posts: dict[str, tuple[int, int, Any, bytes | None]]) -> None:
         self.posts = posts
 
-    def __getitem__(self, name: str) -> list[Any]:
-        mtime, size, post = self.posts[name]
-        return [mtime, size, post.record()]
+    def __getitem__(self, name: str) -> Any:
+        mtime, size, post, encoded = self.posts[name]
+        if encoded is None:
+            return [mtime, size, post.record()]
+        # The row `manifest.encode` would write: ints as JSON writes them, its list separator.
+        return manifest.Encoded(b"[%d, %d, %s]" % (mtime, size, encoded))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.posts)

@@ -16,7 +16,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
-from digest import matter
+from digest import manifest, matter
 from digest.errors import UsageError
 from digest.site import incremental, markup
 from digest.site.parallel import parallel_map
@@ -37,6 +37,7 @@ _DIGEST_TIME = re.compile(
 # character): bytes.translate finds them 4x faster than the regex finds all of them.
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _NONCHARACTERS = ("\ufffe", "\uffff")
+_RENDERER_LINE = f"{markup.RENDERER}\n".encode()
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 
 
@@ -266,7 +267,9 @@ def read_post(path: Path, tz: tzinfo, default_lang: str) -> SitePost | None:
 
 
 def body_key(markdown_text: str) -> str:
-    return hashlib.sha256(f"{markup.RENDERER}\n{markdown_text}".encode()).hexdigest()
+    key = hashlib.sha256(_RENDERER_LINE)
+    key.update(markdown_text.encode())  # (not joined to the line first: a copy of the body)
+    return key.hexdigest()
 
 
 def read_posts(
@@ -294,14 +297,14 @@ def read_posts(
     read = dict(zip(unread, parsed, strict=True))
     found: dict[str, SitePost] = {}
     for path, stat, known in files:
-        record = known or read[path]
+        record, encoded = (known, None) if known else read[path]
         if record is None:
             continue
         # Only the metadata stays: 6,000 posts' Markdown is gigabytes of str; the workers
         # that convert a post read its file again (`read_body`).
         post = SitePost.from_record(record)
         if state:
-            state.remember_post(path, stat, post)
+            state.remember_post(path, stat, post, encoded)
         if post.url in found:
             log.warning(
                 "skipped %s: %s already has its URL %s",
@@ -314,7 +317,11 @@ def read_posts(
     return sorted(found.values(), key=lambda p: (p.date, p.url), reverse=True)
 
 
-def _record(path: Path, tz: tzinfo, lang: str) -> dict[str, Any] | None:
-    """One post's metadata as `SitePost.record()` (small to send back from a worker)."""
+def _record(path: Path, tz: tzinfo, lang: str) -> tuple[dict[str, Any] | None, bytes | None]:
+    """One post's metadata as `SitePost.record()` (small to send back from a worker), and as
+    the site's manifest keeps it (encoded here, on the worker's core, not at the end)."""
     post = read_post(path, tz, lang)
-    return post.record() if post else None
+    if post is None:
+        return None, None
+    record = post.record()
+    return record, manifest.encode(record)
