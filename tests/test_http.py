@@ -110,6 +110,19 @@ def test_a_declared_length_over_the_limit_is_refused_before_reading():
         get(url, max_bytes=4999)
 
 
+def test_a_declared_length_that_is_no_number_is_read_within_the_limit():
+    # `²` (one byte, as header bytes are read: Latin-1) is a digit to str.isdigit(), no length.
+    def answer(conn: socket.socket, request: bytes) -> None:
+        conn.sendall(
+            "HTTP/1.1 200 OK\r\nContent-Length: ²\r\nConnection: close\r\n\r\n[]".encode("latin-1")
+        )
+
+    with raw_server(answer) as url:
+        assert get(url).body == b"[]"
+    with raw_server(answer) as url, pytest.raises(ResponseTooLarge):
+        get(url, max_bytes=1)
+
+
 def test_enough_stops_reading_early_and_sees_decompressed_pieces():
     noise = random.Random(0).randbytes  # barely compressible: no piece inflates past the limit
     page = b"<head>" + noise(100_000) + b"</authors>" + noise(3_000_000)
