@@ -31,6 +31,13 @@ def encode(value: Any) -> Encoded:
     return Encoded(_SORTED(value).encode("utf-8"))
 
 
+def encode_list(*items: Any) -> Encoded:
+    """`encode(list(items))`, where an item may be `Encoded` already (the encoders' own item
+    separator between them)."""
+    parts = [item if isinstance(item, Encoded) else encode(item) for item in items]
+    return Encoded(b"[" + b", ".join(parts) + b"]")
+
+
 def read(folder: Path | None, name: str, signature: str, sections: Sequence[str]) -> list[dict]:
     """Each of `sections` (mappings of key to entry) as last written with `signature`."""
     text = write.read_existing(folder, name) if folder else None

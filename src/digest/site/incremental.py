@@ -152,7 +152,7 @@ class State:
         return None
 
     def remember_post(
-        self, path: Path, stat: os.stat_result, post: Any, encoded: bytes | None = None
+        self, path: Path, stat: os.stat_result, post: Any, encoded: manifest.Encoded | None = None
     ) -> None:
         """This build's post (a SitePost), with its record as `manifest.encode` wrote it when
         a worker read the file (None: made from the post when saved)."""
@@ -199,15 +199,14 @@ class State:
 class _Records(Mapping[str, Any]):
     """The posts as the manifest keeps them, each record made only as it is written."""
 
-    def __init__(self, posts: dict[str, tuple[int, int, Any, bytes | None]]) -> None:
+    def __init__(self, posts: dict[str, tuple[int, int, Any, manifest.Encoded | None]]) -> None:
         self.posts = posts
 
     def __getitem__(self, name: str) -> Any:
         mtime, size, post, encoded = self.posts[name]
         if encoded is None:
             return [mtime, size, post.record()]
-        # The row `manifest.encode` would write: ints as JSON writes them, its list separator.
-        return manifest.Encoded(b"[%d, %d, %s]" % (mtime, size, encoded))
+        return manifest.encode_list(mtime, size, encoded)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.posts)
