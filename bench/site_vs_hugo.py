@@ -169,7 +169,15 @@ def _print_steps(results: dict[str, dict[str, Side]]) -> None:
                 mid, low, high = timing.ratio(sides["digest"], sides[other], figure)
                 print(f"{f'{mid:.2f}x [{low:.2f}-{high:.2f}]':>26}", end="")
             print()
+            print(f"{'  its median lies in (confidence)':34}", end="")
+            for sides in results.values():
+                found = timing.median_interval(timing.ratios(sides["digest"], sides[other], figure))
+                low, high, sure = found or (float("nan"), float("nan"), 0.0)
+                text = f"{low:.2f}-{high:.2f} ({sure:.0%})" if found else "(repeat >= 6)"
+                print(f"{text:>26}", end="")
+            print()
     print("targets: digest / hugo wall <= 1.00x from nothing, <= 0.25x on both re-runs")
+    print("a target holds with that confidence when its interval's top is under it")
 
 
 def bench_memory(root: Path, pool: Path, sizes: list[int], digest: list[str], hugo: str) -> None:

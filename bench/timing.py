@@ -15,6 +15,7 @@ import statistics
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from math import comb
 from pathlib import Path
 
 TIME = "/usr/bin/time"
@@ -83,8 +84,33 @@ def paired(sides: Sequence[Side], repeat: int, warmup: int = 1) -> None:
 
 def ratio(a: Side, b: Side, figure: str = "wall") -> tuple[float, float, float]:
     """A's figure over B's, pair by pair: (median, min, max)."""
-    values = [getattr(x, figure) / getattr(y, figure) for x, y in zip(a.runs, b.runs, strict=True)]
+    values = ratios(a, b, figure)
     return statistics.median(values), min(values), max(values)
+
+
+def ratios(a: Side, b: Side, figure: str = "wall") -> list[float]:
+    """A's figure over B's, pair by pair."""
+    return [getattr(x, figure) / getattr(y, figure) for x, y in zip(a.runs, b.runs, strict=True)]
+
+
+def median_interval(
+    values: Sequence[float], confidence: float = 0.95
+) -> tuple[float, float, float] | None:
+    """Where the median of what was sampled lies, with at least `confidence`: (low, high, the
+    confidence reached), between two of the values (order statistics, no assumption about the
+    noise's shape). None when there are too few values for it (fewer than 6 at 95%).
+
+    Why: on a shared machine one ratio's [min-max] is wide and says little; "<= 1.0x" holds
+    with this confidence only when `high` is under 1.0."""
+    ordered, n = sorted(values), len(values)
+    tail = (1 - confidence) / 2
+    k, below = 0, 0.0  # P(fewer than k of n values fall under the median) = below
+    while k < n and below + comb(n, k) / 2**n <= tail:
+        below += comb(n, k) / 2**n
+        k += 1
+    if k == 0:
+        return None
+    return ordered[k - 1], ordered[n - k], 1 - 2 * below
 
 
 def load() -> str:
