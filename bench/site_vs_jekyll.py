@@ -29,8 +29,10 @@ from digest.render import render_post
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "hf-api"
+# future: Jekyll leaves out a post dated after today unless told (a bench of many days).
 JEKYLL_CONFIG = """\
 title: Hugging Face Daily Papers
+future: true
 theme: minima
 plugins: [jekyll-feed, jekyll-seo-tag, jekyll-sitemap]
 """
