@@ -80,6 +80,7 @@ def main() -> int:
     for figure in ("cpu", "wall"):
         mid, lo, hi = timing.ratio(ours, theirs, figure)
         print(f"digest / floor {figure}: {mid:.2f}x [{lo:.2f}-{hi:.2f}] over {args.repeat} pairs")
+        print(f"  its median lies in {timing.interval_text(timing.ratios(ours, theirs, figure))}")
     print(f"target: cpu <= 2.00x; load {timing.load()} (end)")
     return 0
 

@@ -178,9 +178,7 @@ def _print_steps(results: dict[str, dict[str, Side]]) -> None:
             print()
             print(f"{'  its median lies in (confidence)':34}", end="")
             for sides in results.values():
-                found = timing.median_interval(timing.ratios(sides["digest"], sides[other], figure))
-                low, high, sure = found or (float("nan"), float("nan"), 0.0)
-                text = f"{low:.2f}-{high:.2f} ({sure:.0%})" if found else "(repeat >= 6)"
+                text = timing.interval_text(timing.ratios(sides["digest"], sides[other], figure))
                 print(f"{text:>26}", end="")
             print()
     print("targets: digest / hugo wall <= 1.00x from nothing, <= 0.25x on both re-runs")

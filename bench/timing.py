@@ -113,6 +113,15 @@ def median_interval(
     return ordered[k - 1], ordered[n - k], 1 - 2 * below
 
 
+def interval_text(values: Sequence[float]) -> str:
+    """`median_interval` as the benches print it."""
+    found = median_interval(values)
+    if found is None:
+        return "(needs 6+ pairs)"
+    low, high, sure = found
+    return f"{low:.2f}-{high:.2f} ({sure:.0%})"
+
+
 def load() -> str:
     return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
