@@ -63,8 +63,11 @@ def normalize_space(text: str) -> str:
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
     # str.split() splits on exactly what `\s` matches (both are str.isspace), 3x faster than
-    # a regex replacing at every space.
-    return " ".join(_UNPRINTABLE.sub("", text).split())
+    # a regex replacing at every space. No _UNPRINTABLE character is a blank, and none is
+    # printable: when the joined words are printable, the text had none (an abstract's line
+    # breaks are blanks) and the regex would have found nothing.
+    joined = " ".join(text.split())
+    return joined if joined.isprintable() else " ".join(_UNPRINTABLE.sub("", text).split())
 
 
 def visible_text(text: str) -> str:
