@@ -31,8 +31,8 @@ import timing
 from site_vs_jekyll import JEKYLL_CONFIG, write_posts
 from timing import Side
 
-# buildFuture: Hugo leaves out a post dated after today unless told (Jekyll's `future`), and a
-# bench of more days than 2023-01-01 reaches today would compare a part of the posts with all.
+# buildFuture: Hugo leaves out a post dated after today unless told (as Jekyll does without
+# `future`); a bench whose days run past today would compare part of the posts with all of them.
 HUGO_CONFIG = """\
 baseURL = "https://example.org/"
 buildFuture = true
@@ -152,10 +152,8 @@ def bench_steps(
         for k in sides
     }
     print("files written: " + ", ".join(f"{sides[k].name} {n}" for k, n in files.items()))
-    for key, side in sides.items():  # every tool gives each post its /posts/<name>/ page
-        pages = len(list(folders[key].joinpath(outputs[key][0], "posts").glob("*/index.html")))
-        if pages != len(posts):
-            raise SystemExit(f"{side.name} made {pages} post pages of {len(posts)}: not comparable")
+    for key, side in sides.items():
+        _check_pages(side.name, folders[key] / outputs[key][0], len(posts))
     _print_steps(results)
 
 
@@ -195,6 +193,8 @@ def bench_memory(root: Path, pool: Path, sizes: list[int], digest: list[str], hu
         ours = timing.measure(digest, folders["digest"])
         theirs = timing.measure([hugo, "--quiet"], folders["hugo"])
         posts = len(list((folders["digest"] / "_posts").iterdir()))
+        _check_pages("digest site", folders["digest"] / "_site", posts)
+        _check_pages("hugo", folders["hugo"] / "public", posts)
         print(
             f"{days:6} {posts:6} {ours.rss_mb:10.0f} {ours.wall:9.2f} "
             f"{theirs.rss_mb:8.0f} {theirs.wall:7.2f}",
@@ -225,6 +225,14 @@ def _folders(root: Path, pool: Path, days: int, jekyll: bool) -> dict[str, Path]
         name: folder.parents[1] if name == "hugo" else folder.parent
         for name, folder in places.items()
     }
+
+
+def _check_pages(tool: str, out: Path, posts: int) -> None:
+    """Stop unless the tool made every post's page (`/posts/<name>/`, as each of them names it):
+    figures for part of the posts would compare nothing."""
+    pages = len(list((out / "posts").glob("*/index.html")))
+    if pages != posts:
+        raise SystemExit(f"{tool} made {pages} post pages of {posts}: not comparable")
 
 
 def _post_in(folder: Path, name: str) -> Path:

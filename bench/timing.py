@@ -96,9 +96,9 @@ def ratios(a: Side, b: Side, figure: str = "wall") -> list[float]:
 def median_interval(
     values: Sequence[float], confidence: float = 0.95
 ) -> tuple[float, float, float] | None:
-    """Where the median of what was sampled lies, with at least `confidence`: (low, high, the
-    confidence reached), between two of the values (order statistics, no assumption about the
-    noise's shape). None when there are too few values for it (fewer than 6 at 95%).
+    """Where the true median of what `values` sample lies, with at least `confidence`: (low,
+    high, the confidence reached), two of the values (order statistics: no assumption about
+    the noise's shape). None when there are too few values (fewer than 6 at 95%).
 
     Why: on a shared machine one ratio's [min-max] is wide and says little; "<= 1.0x" holds
     with this confidence only when `high` is under 1.0."""
