@@ -27,15 +27,16 @@ class Encoded(bytes):
 
 
 def encode(value: Any) -> Encoded:
-    """`value` as `save` writes an entry: keys sorted, UTF-8."""
+    """`value` as `save` writes an entry: keys sorted, UTF-8 (`Encoded` already: as it is)."""
+    if isinstance(value, Encoded):
+        return value
     return Encoded(_SORTED(value).encode("utf-8"))
 
 
 def encode_list(*items: Any) -> Encoded:
     """`encode(list(items))`, where an item may be `Encoded` already (the encoders' own item
     separator between them)."""
-    parts = [item if isinstance(item, Encoded) else encode(item) for item in items]
-    return Encoded(b"[" + b", ".join(parts) + b"]")
+    return Encoded(b"[" + b", ".join(map(encode, items)) + b"]")
 
 
 def read(folder: Path | None, name: str, signature: str, sections: Sequence[str]) -> list[dict]:
@@ -70,8 +71,7 @@ def save(
     for section, entries in sections.items():
         pieces.append(b",\n  " + _json(section) + b": {")
         for i, key in enumerate(sorted(entries)):
-            entry = entries[key]
-            row = _json(key) + b": " + (entry if isinstance(entry, Encoded) else encode(entry))
+            row = _json(key) + b": " + encode(entries[key])
             pieces.append((b"\n    " if i == 0 else b",\n    ") + row)
         pieces.append(b"\n  }" if entries else b"}")
     pieces.append(b"\n}\n")

@@ -202,11 +202,9 @@ class _Records(Mapping[str, Any]):
     def __init__(self, posts: dict[str, tuple[int, int, Any, manifest.Encoded | None]]) -> None:
         self.posts = posts
 
-    def __getitem__(self, name: str) -> Any:
+    def __getitem__(self, name: str) -> manifest.Encoded:
         mtime, size, post, encoded = self.posts[name]
-        if encoded is None:
-            return [mtime, size, post.record()]
-        return manifest.encode_list(mtime, size, encoded)
+        return manifest.encode_list(mtime, size, encoded if encoded is not None else post.record())
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.posts)
